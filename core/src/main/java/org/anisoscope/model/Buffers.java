@@ -1,0 +1,40 @@
+package org.anisoscope.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A layer's preallocated activation and gradient buffers, one set per shape: allocated on first use, reused on
+ * every later step of the same shape (training, probing and sampling each use their own batch shape, so they
+ * never overwrite each other's buffers).
+ */
+public final class Buffers {
+  private final DataType dtype;
+  private final Map<Key, INDArray> arrays = new HashMap<>();
+
+  public Buffers(DataType dtype) {
+    this.dtype = dtype;
+  }
+
+  /** The c-order buffer called {@code name} with this shape; its content is whatever was last written. */
+  public INDArray get(String name, long... shape) {
+    return arrays.computeIfAbsent(new Key(name, shape), k -> Nd4j.create(dtype, shape));
+  }
+
+  private record Key(String name, long[] shape) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.name.equals(name) && Arrays.equals(k.shape, shape);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package org.anisoscope.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Layer normalisation over the last dimension (Ba et al. 2016): {@code y = γ ⊙ (x − μ)/σ + β}, ε = 1e-5 as in
+ * PyTorch. Keeps x̂ and 1/σ for the backward pass.
+ */
+public final class LayerNorm {
+  private static final double EPS = 1e-5;
+  private final Param gamma;
+  private final Param beta;
+  private final int dim;
+  private final Buffers buf;
+
+  LayerNorm(ParamStore store, String name, int dim) {
+    this.dim = dim;
+    this.gamma = store.declare(name + ".gamma", new long[] {1, dim}, ParamStore.Init.ONES, 0, false);
+    this.beta = store.declare(name + ".beta", new long[] {1, dim}, ParamStore.Init.ZEROS, 0, false);
+    this.buf = new Buffers(store.dtype());
+  }
+
+  /** @param x {@code [n, dim]} @return y {@code [n, dim]}, a buffer owned by this layer */
+  INDArray forward(INDArray x) {
+    long n = x.size(0);
+    INDArray mean = buf.get("mean", n, 1);     // [n, 1]
+    INDArray rstd = buf.get("rstd", n, 1);     // [n, 1]
+    INDArray xhat = buf.get("xhat", n, dim);   // [n, dim]
+    INDArray y = buf.get("y", n, dim);         // [n, dim]
+    INDArray sq = buf.get("tmp", n, dim);      // [n, dim]
+    x.mean(mean, true, 1);
+    xhat.assign(x).subiColumnVector(mean);
+    sq.assign(xhat).muli(xhat).mean(rstd, true, 1);
+    rstd.addi(EPS);                            // σ² + ε
+    Transforms.sqrt(rstd, false).rdivi(1.0);   // 1/σ
+    xhat.muliColumnVector(rstd);
+    y.assign(xhat).muliRowVector(gamma.value()).addiRowVector(beta.value());
+    return y;
+  }
+
+  /**
+   * Accumulates dγ, dβ; returns dx = (1/σ)(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)), dx̂ = dy ⊙ γ.
+   *
+   * @param dy {@code [n, dim]}
+   * @return dx {@code [n, dim]}, a buffer owned by this layer
+   */
+  INDArray backward(INDArray dy) {
+    long n = dy.size(0);
+    INDArray xhat = buf.get("xhat", n, dim);
+    INDArray rstd = buf.get("rstd", n, 1);
+    INDArray tmp = buf.get("tmp", n, dim);
+    INDArray a = buf.get("a", n, 1);
+    INDArray b = buf.get("b", n, 1);
+    INDArray dx = buf.get("dx", n, dim);
+    tmp.assign(dy).muli(xhat);
+    gamma.grad().addi(tmp.sum(true, 0));
+    beta.grad().addi(dy.sum(true, 0));
+    dx.assign(dy).muliRowVector(gamma.value());  // dx̂
+    dx.mean(a, true, 1);
+    tmp.assign(dx).muli(xhat).mean(b, true, 1);
+    tmp.assign(xhat).muliColumnVector(b);
+    dx.subiColumnVector(a).subi(tmp).muliColumnVector(rstd);
+    return dx;
+  }
+
+  /** The normalised output of the last forward pass of {@code n} rows. */
+  INDArray output(long n) {
+    return buf.get("y", n, dim);
+  }
+}

@@ -1,0 +1,59 @@
+package org.anisoscope.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** {@code y = x W + b}, {@code W: [in, out]}; GEMMs write into preallocated outputs (ND4J-NOTES.md). */
+public final class Linear {
+  private final Param weight;
+  private final Param bias; // null when the layer has no bias
+  private final int in;
+  private final int out;
+  private final Buffers buf;
+
+  Linear(ParamStore store, String name, int in, int out, boolean bias, double std) {
+    this.in = in;
+    this.out = out;
+    this.weight = store.declare(name + ".W", new long[] {in, out}, ParamStore.Init.NORMAL, std, true);
+    this.bias = bias ? store.declare(name + ".b", new long[] {1, out}, ParamStore.Init.ZEROS, 0, false) : null;
+    this.buf = new Buffers(store.dtype());
+  }
+
+  /** @param x {@code [n, in]} @return {@code [n, out]}, a buffer owned by this layer */
+  INDArray forward(INDArray x) {
+    long n = x.size(0);
+    INDArray y = buf.get("y", n, out); // [n, out]
+    Nd4j.gemm(x, weight.value(), y, false, false, 1.0, 0.0);
+    if (bias != null) {
+      y.addiRowVector(bias.value());
+    }
+    return y;
+  }
+
+  /**
+   * Accumulates dW, db and returns dx.
+   *
+   * @param x the forward input {@code [n, in]} (still intact)
+   * @param dy {@code [n, out]}
+   * @return dx {@code [n, in]}, a buffer owned by this layer
+   */
+  INDArray backward(INDArray x, INDArray dy) {
+    long n = x.size(0);
+    Nd4j.gemm(x, dy, weight.grad(), true, false, 1.0, 1.0); // dW += xᵀ dy   [in, out]
+    if (bias != null) {
+      bias.grad().addi(dy.sum(true, 0)); // db += Σ_rows dy   [1, out]
+    }
+    INDArray dx = buf.get("dx", n, in); // [n, in]
+    Nd4j.gemm(dy, weight.value(), dx, false, true, 1.0, 0.0); // dx = dy Wᵀ
+    return dx;
+  }
+
+  /** The output of the last forward pass of {@code n} rows. */
+  INDArray output(long n) {
+    return buf.get("y", n, out);
+  }
+
+  Param weight() {
+    return weight;
+  }
+}

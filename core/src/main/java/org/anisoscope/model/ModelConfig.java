@@ -1,0 +1,38 @@
+package org.anisoscope.model;
+
+import com.google.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The shape of a Transformer (nanoGPT's GPTConfig). {@code vocab} is the frontend's input size (0 for
+ * frontends that are not token embeddings).
+ */
+public record ModelConfig(int vocab, int layers, int heads, int dModel, int dFf, int context, double dropout,
+    boolean causal, Attention attention, boolean tieEmbeddings, DataType dtype) {
+
+  /** What mixes tokens inside a block. */
+  public enum Attention {
+    /** Scaled dot-product softmax attention. */
+    SOFTMAX,
+    /** No token mixing: the attention sub-layer is removed (control). */
+    NONE
+  }
+
+  public ModelConfig {
+    Preconditions.checkArgument(layers >= 1, "layers must be >= 1, got %s", layers);
+    Preconditions.checkArgument(heads >= 1 && dModel % heads == 0,
+        "d-model %s must be a positive multiple of heads %s", dModel, heads);
+    Preconditions.checkArgument(dFf >= 1, "d-ff must be >= 1, got %s", dFf);
+    Preconditions.checkArgument(context >= 1, "context must be >= 1, got %s", context);
+    Preconditions.checkArgument(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got %s", dropout);
+  }
+
+  /** The tiny preset used by tests: 2 layers, 2 heads, d_model 8, d_ff 16. */
+  public static ModelConfig tiny(int vocab, int context, boolean causal, DataType dtype) {
+    return new ModelConfig(vocab, 2, 2, 8, 16, context, 0.0, causal, Attention.SOFTMAX, true, dtype);
+  }
+
+  public ModelConfig withDropout(double p) {
+    return new ModelConfig(vocab, layers, heads, dModel, dFf, context, p, causal, attention, tieEmbeddings, dtype);
+  }
+}

@@ -1,0 +1,155 @@
+package org.anisoscope.model;
+
+import com.google.common.base.Preconditions;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Multi-head scaled dot-product self-attention (Vaswani et al. 2017), causal or bidirectional. One GEMM makes
+ * q, k and v; the heads are batched matrix products over {@code [batch·head, seq, d_head]}.
+ * Hooks: {@code hook_q}, {@code hook_k} {@code [batch, head, seq, d_head]} and {@code hook_pattern}
+ * {@code [batch, head, seq_q, seq_k]} are the buffers of the last forward pass.
+ */
+public final class SelfAttention {
+  private final int dModel;
+  private final int heads;
+  private final int dHead;
+  private final boolean causal;
+  private final Linear qkv;
+  private final Linear proj;
+  private final Dropout attnDropout;
+  private final Buffers buf;
+
+  SelfAttention(ParamStore store, String name, int dModel, int heads, boolean causal, double dropout,
+      double std, double projStd) {
+    Preconditions.checkArgument(dModel % heads == 0, "d-model %s is not divisible by heads %s", dModel, heads);
+    this.dModel = dModel;
+    this.heads = heads;
+    this.dHead = dModel / heads;
+    this.causal = causal;
+    this.qkv = new Linear(store, name + ".qkv", dModel, 3 * dModel, true, std);
+    this.proj = new Linear(store, name + ".proj", dModel, dModel, true, projStd);
+    this.attnDropout = new Dropout(store, name + ".attn_drop", dropout);
+    this.buf = new Buffers(store.dtype());
+  }
+
+  /**
+   * @param x {@code [B·T, C]} (the LayerNorm output)
+   * @return {@code [B·T, C]}, a buffer owned by this layer
+   */
+  INDArray forward(INDArray x, int batch, int seq, boolean training) {
+    int bh = batch * heads;
+    INDArray qkvOut = qkv.forward(x);                              // [B·T, 3C]
+    INDArray qkv5 = qkvOut.reshape(batch, seq, 3, heads, dHead);  // [B, T, 3, H, D] view
+    INDArray q = q(batch, seq);                                    // [B, H, T, D]
+    INDArray k = k(batch, seq);
+    INDArray v = buf.get("v", batch, heads, seq, dHead);
+    q.assign(part(qkv5, 0));
+    k.assign(part(qkv5, 1));
+    v.assign(part(qkv5, 2));
+
+    INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
+    INDArray scores = pattern.reshape(bh, seq, seq);               // [B·H, T, T] view
+    Nd4j.matmul(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true, false);
+    scores.muli(1.0 / Math.sqrt(dHead));
+    if (causal) {
+      Nd4j.exec(new BroadcastAddOp(scores, mask(seq), scores, 1, 2));
+    }
+    Nd4j.exec(new SoftMax(scores, scores, -1));
+    INDArray used = attnDropout.forward(scores, training);         // [B·H, T, T]
+
+    INDArray y = buf.get("y", bh, seq, dHead);                     // [B·H, T, D]
+    Nd4j.matmul(used, v.reshape(bh, seq, dHead), y, false, false, false);
+    INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
+    merged.reshape(batch, seq, heads, dHead).assign(y.reshape(batch, heads, seq, dHead).permute(0, 2, 1, 3));
+    return proj.forward(merged);
+  }
+
+  /**
+   * @param x the forward input {@code [B·T, C]}
+   * @param dOut {@code [B·T, C]}
+   * @return dx {@code [B·T, C]}, a buffer owned by this layer
+   */
+  INDArray backward(INDArray x, INDArray dOut, int batch, int seq) {
+    int bh = batch * heads;
+    INDArray merged = buf.get("merged", (long) batch * seq, dModel);
+    INDArray dMerged = proj.backward(merged, dOut);                // [B·T, C]
+    INDArray dy = buf.get("dy", batch, heads, seq, dHead);         // [B, H, T, D]
+    dy.assign(dMerged.reshape(batch, seq, heads, dHead).permute(0, 2, 1, 3));
+    INDArray dy3 = dy.reshape(bh, seq, dHead);
+
+    INDArray q3 = q(batch, seq).reshape(bh, seq, dHead);
+    INDArray k3 = k(batch, seq).reshape(bh, seq, dHead);
+    INDArray v3 = buf.get("v", batch, heads, seq, dHead).reshape(bh, seq, dHead);
+    INDArray p3 = pattern(batch, seq).reshape(bh, seq, seq);      // softmax output, before dropout
+    INDArray dP = buf.get("dP", bh, seq, seq);                     // [B·H, T, T]
+    INDArray dq = buf.get("dq", batch, heads, seq, dHead);
+    INDArray dk = buf.get("dk", batch, heads, seq, dHead);
+    INDArray dv = buf.get("dv", batch, heads, seq, dHead);
+    INDArray pDropped = attnDropout.lastOutput(p3);              // P after dropout
+    Nd4j.matmul(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false, false); // dv = Pᵀ dy
+    Nd4j.matmul(dy3, v3, dP, false, true, false);                               // dP = dy vᵀ
+    attnDropout.backward(dP);
+    // softmax backward: dS = P ⊙ (dP − Σ_j dP ⊙ P)
+    INDArray rowDot = buf.get("rowDot", bh, seq);
+    INDArray tmp = buf.get("tmpP", bh, seq, seq);
+    tmp.assign(dP).muli(p3).sum(rowDot, 2);
+    Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
+    dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
+    Nd4j.matmul(dP, k3, dq.reshape(bh, seq, dHead), false, false, false);        // dq = dS k
+    Nd4j.matmul(dP, q3, dk.reshape(bh, seq, dHead), true, false, false);         // dk = dSᵀ q
+
+    INDArray dQkv = buf.get("dqkv", (long) batch * seq, 3L * dModel);          // [B·T, 3C]
+    INDArray dQkv5 = dQkv.reshape(batch, seq, 3, heads, dHead);
+    part(dQkv5, 0).assign(dq);
+    part(dQkv5, 1).assign(dk);
+    part(dQkv5, 2).assign(dv);
+    return qkv.backward(x, dQkv);
+  }
+
+  /** {@code [B, T, H, D] → [B, H, T, D]} view of q (0), k (1) or v (2) inside {@code [B, T, 3, H, D]}. */
+  private static INDArray part(INDArray qkv5, int which) {
+    return qkv5.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(which), NDArrayIndex.all(),
+        NDArrayIndex.all()).permute(0, 2, 1, 3);
+  }
+
+  /** 0 on and below the diagonal, −1e9 above: added to the scores so no position attends to a later one. */
+  private INDArray mask(int seq) {
+    INDArray m = buf.get("mask", seq, seq);
+    if (m.getDouble(0, seq - 1) == 0.0 && seq > 1) {
+      for (int i = 0; i < seq; i++) {
+        for (int j = i + 1; j < seq; j++) {
+          m.putScalar(i, j, -1e9);
+        }
+      }
+    }
+    return m;
+  }
+
+  /** hook_q of the last forward pass with this shape: {@code [B, H, T, D]}. */
+  INDArray q(int batch, int seq) {
+    return buf.get("q", batch, heads, seq, dHead);
+  }
+
+  /** hook_k: {@code [B, H, T, D]}. */
+  INDArray k(int batch, int seq) {
+    return buf.get("k", batch, heads, seq, dHead);
+  }
+
+  /** hook_pattern: {@code [B, H, T, T]}, rows sum to 1. */
+  INDArray pattern(int batch, int seq) {
+    return buf.get("pattern", batch, heads, seq, seq);
+  }
+
+  public int heads() {
+    return heads;
+  }
+
+  public int dHead() {
+    return dHead;
+  }
+}
