@@ -77,9 +77,13 @@ public final class LanguageId {
 
   /** word → indices (into {@link #LANGUAGES}) of the languages listing it. */
   private static final Map<String, int[]> WORD_LANGUAGES = new HashMap<>();
-  private static final List<String> LANGUAGES = List.copyOf(STOP_WORDS.keySet());
+  private static final List<String> LANGUAGES =
+      java.util.stream.Stream.concat(EUROPARL.stream(), EXTRA.stream()).toList();
 
   static {
+    if (!Set.copyOf(LANGUAGES).equals(STOP_WORDS.keySet())) {
+      throw new AssertionError("stop-word lists " + STOP_WORDS.keySet() + " do not match " + LANGUAGES);
+    }
     for (int l = 0; l < LANGUAGES.size(); l++) {
       for (String w : Set.of(STOP_WORDS.get(LANGUAGES.get(l)).split(" "))) {
         int[] old = WORD_LANGUAGES.getOrDefault(w, new int[0]);
