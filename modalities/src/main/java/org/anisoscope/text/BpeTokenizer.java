@@ -99,18 +99,20 @@ public final class BpeTokenizer implements Tokenizer, SpecialIds {
   @Override
   public int[] encode(String text) {
     IntArrayBuilder out = new IntArrayBuilder(text.length() / 3);
-    for (String piece : PreTokenizer.split(text)) {
-      int[] ids = cache.get(piece);
-      if (ids == null) {
-        ids = encodePiece(piece);
-        if (cache.size() >= CACHE_LIMIT) {
-          cache.clear(); // bounded memory on huge texts; the cache is only a speed-up
-        }
-        cache.put(piece, ids);
-      }
-      out.addAll(ids);
-    }
+    PreTokenizer.forEach(text, piece -> out.addAll(encodeCached(piece)));
     return out.toArray();
+  }
+
+  private int[] encodeCached(String piece) {
+    int[] ids = cache.get(piece);
+    if (ids == null) {
+      ids = encodePiece(piece);
+      if (cache.size() >= CACHE_LIMIT) {
+        cache.clear(); // bounded memory on huge texts; the cache is only a speed-up
+      }
+      cache.put(piece, ids);
+    }
+    return ids;
   }
 
   /** Applies the lowest-ranked applicable merge, all its occurrences left to right, until none applies. */

@@ -87,9 +87,7 @@ final class BpeTrainer {
     checkArgument(maxMerges >= 0, "maxMerges must be >= 0, got %s", maxMerges);
     checkArgument(minPairCount >= 1, "minPairCount must be >= 1, got %s", minPairCount);
     Map<String, Integer> wordFreq = new HashMap<>();
-    for (String piece : PreTokenizer.split(text)) {
-      wordFreq.merge(piece, 1, Integer::sum);
-    }
+    PreTokenizer.forEach(text, piece -> wordFreq.merge(piece, 1, Integer::sum));
     return new BpeTrainer(wordFreq).run(maxMerges, firstId, minPairCount);
   }
 

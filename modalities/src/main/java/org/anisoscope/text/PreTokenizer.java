@@ -2,6 +2,7 @@ package org.anisoscope.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,23 +21,29 @@ final class PreTokenizer {
   private PreTokenizer() {}
 
   /**
-   * The pieces of {@code text}, in order; their concatenation is {@code text} exactly (a stretch the pattern
-   * does not match would become its own piece, so nothing is ever dropped).
+   * Hands the pieces of {@code text} to {@code sink}, in order, without holding them all (a 20 MB corpus would
+   * otherwise be millions of strings at once); their concatenation is {@code text} exactly (a stretch the
+   * pattern does not match would become its own piece, so nothing is ever dropped).
    */
-  static List<String> split(String text) {
-    List<String> pieces = new ArrayList<>(text.length() / 4 + 1);
+  static void forEach(String text, Consumer<String> sink) {
     Matcher m = REGEX.matcher(text);
     int end = 0;
     while (m.find()) {
       if (m.start() > end) {
-        pieces.add(text.substring(end, m.start()));
+        sink.accept(text.substring(end, m.start()));
       }
-      pieces.add(m.group());
+      sink.accept(m.group());
       end = m.end();
     }
     if (end < text.length()) {
-      pieces.add(text.substring(end));
+      sink.accept(text.substring(end));
     }
+  }
+
+  /** The pieces of {@code text} as a list; see {@link #forEach}. */
+  static List<String> split(String text) {
+    List<String> pieces = new ArrayList<>(text.length() / 4 + 1);
+    forEach(text, pieces::add);
     return pieces;
   }
 }

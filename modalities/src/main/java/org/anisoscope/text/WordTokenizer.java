@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.anisoscope.data.Tokenizer;
+
 /**
  * Word-level tokenizer: the {@code topK} most frequent words and punctuation marks of the training text, the
  * long-tailed token distribution that Gao et al. (2019) blame for anisotropy.
@@ -27,7 +29,7 @@ import java.util.regex.Pattern;
  * with single spaces and writes the specials as {@code <unk>}/{@code <mask>}: lossy (spacing, case and unknown
  * words are lost), for reading samples only.
  */
-public final class WordTokenizer implements org.anisoscope.data.Tokenizer, SpecialIds {
+public final class WordTokenizer implements Tokenizer, SpecialIds {
   public static final String NAME = "word";
   public static final int UNK_ID = 0;
   public static final int MASK_ID = 1;
