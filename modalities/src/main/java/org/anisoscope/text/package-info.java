@@ -30,9 +30,9 @@
  * punctuation or whitespace boundaries. Each step merges the most frequent adjacent pair; ties go to the
  * smaller left id, then the smaller right id, so training is deterministic. Pairs seen once are not merged.
  * Pair counts are updated incrementally over a word-frequency table, and the result equals a naive re-scan
- * trainer's merge for merge (a test pins this). Measured with 2 cores, OpenJDK 17: 4096-id vocabulary on
- * English Europarl (1.27 MB) in 2.2 s cold / 1.3 s warm, on English + Dutch (2.68 MB) in 2.6 s; encoding the
- * English text gives 4.4 bytes per token.
+ * trainer's merge for merge (a test pins this). Measured on 2 shared cores, OpenJDK 17: a 4096-id vocabulary
+ * on English Europarl (1.27 MB) trains in 2.2–2.8 s in a fresh JVM (1.2 s warm), on English + Dutch (2.68 MB)
+ * in 2.6–3.7 s; encoding the English text gives 4.4 bytes per token.
  *
  * <h2>Corpora</h2>
  * {@link org.anisoscope.text.TextCorpus#europarl} reads the Europarl lines that ship inside
