@@ -25,7 +25,7 @@ public final class TokenEmbedding implements Frontend {
     this.vocab = cfg.vocab();
     this.dModel = cfg.dModel();
     this.wte = store.declare("wte", new long[] {vocab, dModel}, ParamStore.Init.NORMAL, 0.02, false);
-    this.wpe = store.declare("wpe", new long[] {cfg.context(), dModel}, ParamStore.Init.NORMAL, 0.01, false);
+    this.wpe = store.declare("wpe", new long[] {cfg.context(), dModel}, ParamStore.Init.NORMAL, 0.02, false);
     this.drop = new Dropout(store, "emb_drop", cfg.dropout());
     this.buf = new Buffers(store.dtype());
   }
