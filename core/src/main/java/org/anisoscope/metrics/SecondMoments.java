@@ -70,6 +70,11 @@ final class SecondMoments {
     cachedFor = new WeakReference<>(null);
   }
 
+  /** {@code [d, d]} the centred scatter itself (for tests): do not modify. */
+  INDArray centredScatter() {
+    return centredScatter;
+  }
+
   /** Eigenvalues of the centred scatter, ascending, negatives from rounding clamped to 0. */
   synchronized double[] centredEigenvalues() {
     if (centredEigenvalues == null) {
