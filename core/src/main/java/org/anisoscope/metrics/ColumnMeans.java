@@ -1,0 +1,24 @@
+package org.anisoscope.metrics;
+
+/** Per-dimension means of the rows, in double precision. */
+final class ColumnMeans {
+  private ColumnMeans() {}
+
+  /** {@code [d]}: {@code mean_i x_ij}; all NaN when there are no rows. */
+  static double[] of(HookVectors v) {
+    int n = v.n();
+    int d = v.d();
+    float[] x = v.data();
+    double[] m = new double[d];
+    for (int i = 0; i < n; i++) {
+      int off = i * d;
+      for (int j = 0; j < d; j++) {
+        m[j] += x[off + j];
+      }
+    }
+    for (int j = 0; j < d; j++) {
+      m[j] /= n;
+    }
+    return m;
+  }
+}
