@@ -171,6 +171,9 @@ public final class CompareReport {
     Plots.integerXAxis(byDepth);
     XYChart byProgress = Plots.chart("Last layer cos_mean over training", "training progress (step / last probe step)",
         "cos_mean of the last depth", Plots.WIDTH, Plots.HEIGHT);
+    byProgress.getStyler().setXAxisDecimalPattern("0.##");
+    byProgress.getStyler().setXAxisMin(0.0);
+    byProgress.getStyler().setXAxisMax(1.0);
     boolean anyDepth = false;
     boolean anyProgress = false;
     for (int i = 0; i < entries.size(); i++) {

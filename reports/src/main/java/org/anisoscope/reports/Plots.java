@@ -34,6 +34,11 @@ final class Plots {
   static final int PANEL_HEIGHT = 300;
   /** Above this many points a series is drawn as a line without markers. */
   private static final int MAX_MARKED_POINTS = 60;
+  /**
+   * Above this many points a series is thinned for drawing: 800 pixels cannot show more, and XChart slows down
+   * badly on 100k-point series (a long run's train.csv).
+   */
+  static final int MAX_DRAWN_POINTS = 4000;
 
   static {
     // Rendering PNGs needs no display; without this a server with no X11 fails in AWT.
@@ -104,13 +109,58 @@ final class Plots {
     if (xs.isEmpty()) {
       return false;
     }
+    if (xs.size() > MAX_DRAWN_POINTS) {
+      decimate(xs, ys);
+    }
     XYSeries s = c.addSeries(name, xs.stream().mapToDouble(Double::doubleValue).toArray(),
         ys.stream().mapToDouble(Double::doubleValue).toArray());
     s.setLineColor(color);
     s.setMarkerColor(color);
     s.setLineStyle(new BasicStroke(xs.size() > 2000 ? 1f : 1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-    s.setMarker(markers && xs.size() <= MAX_MARKED_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    // a lone point has no line to show it: it always gets a marker
+    s.setMarker((markers && xs.size() <= MAX_MARKED_POINTS) || xs.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
     return true;
+  }
+
+  /**
+   * Thins {@code xs, ys} (x ascending) to about {@link #MAX_DRAWN_POINTS} points: the range is cut into buckets of
+   * consecutive points and each keeps its lowest and highest point, in x order, so spikes (a loss blow-up) stay
+   * visible, which plain striding would drop.
+   */
+  static void decimate(List<Double> xs, List<Double> ys) {
+    int n = xs.size();
+    int buckets = MAX_DRAWN_POINTS / 2;
+    List<Double> outX = new ArrayList<>(MAX_DRAWN_POINTS + 2);
+    List<Double> outY = new ArrayList<>(MAX_DRAWN_POINTS + 2);
+    for (int b = 0; b < buckets; b++) {
+      int from = (int) ((long) n * b / buckets);
+      int to = (int) ((long) n * (b + 1) / buckets);
+      if (from >= to) {
+        continue;
+      }
+      int lo = from;
+      int hi = from;
+      for (int i = from + 1; i < to; i++) {
+        if (ys.get(i) < ys.get(lo)) {
+          lo = i;
+        }
+        if (ys.get(i) > ys.get(hi)) {
+          hi = i;
+        }
+      }
+      int first = Math.min(lo, hi);
+      int second = Math.max(lo, hi);
+      outX.add(xs.get(first));
+      outY.add(ys.get(first));
+      if (second != first) {
+        outX.add(xs.get(second));
+        outY.add(ys.get(second));
+      }
+    }
+    xs.clear();
+    xs.addAll(outX);
+    ys.clear();
+    ys.addAll(outY);
   }
 
   /** Depth on the x axis: ticks at the data points (the integer depths), so no "0.5" depth. */

@@ -4,6 +4,8 @@ import org.anisoscope.reports.HtmlPage.Cell;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +29,8 @@ public final class RunReport {
   static final List<String> QK_METRICS = List.of("q_mean_norm", "k_mean_norm", "qk_mean_cos", "qk_mean_dot");
   static final String ATTN_ENTROPY = "attn_entropy";
   static final String COS_MEAN = "cos_mean";
+  /** From this many train.csv rows on, the loss plot adds a smoothed line over the (faded) noisy one. */
+  static final int SMOOTH_ABOVE = 200;
 
   private RunReport() {}
 
@@ -108,7 +112,17 @@ public final class RunReport {
   private static void lossPlot(RunData run, HtmlPage page) {
     XYChart c = Plots.chart("Loss", "step", "loss", Plots.WIDTH, Plots.HEIGHT);
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    boolean any = Plots.line(c, "train", run.trainLoss(), Plots.categorical(0), false);
+    TreeMap<Long, Double> train = run.trainLoss();
+    boolean any;
+    if (train.size() >= SMOOTH_ABOVE) {
+      Color blue = Plots.categorical(0);
+      any = Plots.line(c, "train", train, new Color(blue.getRed(), blue.getGreen(), blue.getBlue(), 70), false);
+      if (Plots.line(c, "train (EMA)", ema(train, Math.max(10, train.size() / 50)), blue, false)) {
+        c.getSeriesMap().get("train (EMA)").setLineStyle(new BasicStroke(2.2f));
+      }
+    } else {
+      any = Plots.line(c, "train", train, Plots.categorical(0), false);
+    }
     int i = 1;
     for (Map.Entry<String, TreeMap<Long, Double>> e : run.evalLoss().entrySet()) {
       any |= Plots.line(c, e.getKey(), e.getValue(), Plots.categorical(i++));
@@ -305,6 +319,9 @@ public final class RunReport {
         }
       });
     }
+    List<String> preferred = new ArrayList<>(QK_METRICS);
+    preferred.add(ATTN_ENTROPY);
+    headMetrics.sort((a, b) -> Integer.compare(rank(preferred, a), rank(preferred, b)));
     if (!byBlock.isEmpty()) {
       page.paragraph("Attention metrics at step " + step + ", mean over heads.");
       List<String> header = new ArrayList<>(List.of("block"));
@@ -324,5 +341,31 @@ public final class RunReport {
     if (hooks.isEmpty() && byBlock.isEmpty()) {
       page.note("No data for the final-step table at step " + step + ".");
     }
+  }
+
+  /**
+   * Exponential moving average with the usual span convention ({@code alpha = 2 / (span + 1)}), bias-corrected
+   * as in Adam so the first points are not pulled towards 0; non-finite values are skipped.
+   */
+  static TreeMap<Long, Double> ema(SortedMap<Long, Double> series, int span) {
+    double alpha = 2.0 / (span + 1);
+    double avg = 0;
+    double weight = 0;
+    TreeMap<Long, Double> out = new TreeMap<>();
+    for (Map.Entry<Long, Double> e : series.entrySet()) {
+      if (!Double.isFinite(e.getValue())) {
+        continue;
+      }
+      avg = (1 - alpha) * avg + alpha * e.getValue();
+      weight = (1 - alpha) * weight + alpha;
+      out.put(e.getKey(), avg / weight);
+    }
+    return out;
+  }
+
+  /** Position of {@code name} in {@code order}; names not in it go last, in their own order (stable sort). */
+  private static int rank(List<String> order, String name) {
+    int i = order.indexOf(name);
+    return i < 0 ? order.size() : i;
   }
 }
