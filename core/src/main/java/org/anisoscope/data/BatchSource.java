@@ -1,0 +1,27 @@
+package org.anisoscope.data;
+
+import java.util.List;
+
+/**
+ * Where batches come from. Every batch is a pure function of its index and the run seed (no hidden cursor), so
+ * a resumed run sees exactly the batches an uninterrupted one would.
+ */
+public interface BatchSource {
+  /** Training batch number {@code step} (0-based). */
+  Batch train(long step);
+
+  /** The fixed validation batches, the same at every evaluation. */
+  List<Batch> evalBatches();
+
+  /**
+   * The fixed held-out probe set: {@code sequences} sequences in batches of at most {@code batchSize}; the same
+   * every time it is asked for.
+   */
+  List<Batch> probeBatches(int sequences, int batchSize);
+
+  /** Number of training positions (tokens) in one pass over the training split. */
+  long trainPositions();
+
+  /** Sequence length of every batch. */
+  int seq();
+}

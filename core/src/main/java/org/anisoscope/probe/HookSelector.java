@@ -1,0 +1,47 @@
+package org.anisoscope.probe;
+
+import org.anisoscope.model.Hooks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Expands {@code probe.hooks} patterns ({@code *} = every layer) into concrete names, in forward order. */
+public final class HookSelector {
+  private HookSelector() {
+  }
+
+  public static List<String> expand(List<String> patterns, int layers, boolean hasAttention) {
+    List<String> all = new ArrayList<>();
+    all.add(Hooks.EMBED);
+    for (int l = 0; l < layers; l++) {
+      all.add(Hooks.residPre(l));
+      if (hasAttention) {
+        all.add(Hooks.q(l));
+        all.add(Hooks.k(l));
+        all.add(Hooks.pattern(l));
+      }
+      all.add(Hooks.residMid(l));
+      all.add(Hooks.residPost(l));
+    }
+    all.add(Hooks.LN_FINAL);
+    Set<String> out = new LinkedHashSet<>();
+    for (String name : all) {
+      for (String p : patterns) {
+        if (name.matches(p.replace(".", "\\.").replace("*", "\\d+"))) {
+          out.add(name);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  static boolean isHeadVectors(String hook) {
+    return hook.endsWith(".attn.hook_q") || hook.endsWith(".attn.hook_k");
+  }
+
+  static boolean isPattern(String hook) {
+    return hook.endsWith(".attn.hook_pattern");
+  }
+}

@@ -1,0 +1,201 @@
+package org.anisoscope.probe;
+
+import org.anisoscope.config.ProbeSettings;
+import org.anisoscope.data.Batch;
+import org.anisoscope.io.Npy;
+import org.anisoscope.metrics.Bootstrap;
+import org.anisoscope.metrics.HeadMetrics;
+import org.anisoscope.metrics.HookVectors;
+import org.anisoscope.metrics.Metric;
+import org.anisoscope.metrics.Metrics;
+import org.anisoscope.model.Hooks;
+import org.anisoscope.model.Model;
+import org.anisoscope.run.CsvLog;
+import org.anisoscope.run.RunDirectory;
+import org.anisoscope.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the model in inference mode on the fixed probe set, collects the requested hooks, computes the metrics
+ * and appends long-format rows to {@code probes.csv}. It cannot disturb training: it draws no random numbers
+ * (dropout is off, bootstrap seeds are derived from the run seed and step), and it uses activation buffers of
+ * its own batch shape.
+ */
+public final class Probe {
+  private final ProbeSettings settings;
+  private final Model model;
+  private final List<Batch> batches;
+  private final List<String> hooks;
+  private final List<Metric> metrics;
+  private final CsvLog csv;
+  private final RunDirectory run;
+  private final long seed;
+  private final int sequences;
+
+  public Probe(ProbeSettings settings, Model model, List<Batch> batches, CsvLog csv, RunDirectory run, long seed) {
+    this.settings = settings;
+    this.model = model;
+    this.batches = List.copyOf(batches);
+    this.csv = csv;
+    this.run = run;
+    this.seed = seed;
+    this.sequences = batches.stream().mapToInt(Batch::size).sum();
+    this.hooks = HookSelector.expand(settings.hooks(), model.config().layers(),
+        model.config().attention() != org.anisoscope.model.ModelConfig.Attention.NONE);
+    this.metrics = Metrics.create(settings.metrics());
+  }
+
+  /** Probes the model as it is now, labelled {@code step}/{@code epoch}. */
+  public void run(long step, int epoch) throws IOException {
+    int seq = batches.get(0).seq();
+    int n = sequences * seq;
+    int heads = model.config().heads();
+    Map<String, float[]> vectors = new LinkedHashMap<>();  // resid-like hook → [N, C]
+    Map<String, float[][]> perHead = new LinkedHashMap<>(); // q/k hook → per head [N, D]
+    Map<String, double[]> entropy = new LinkedHashMap<>();  // pattern hook → per head Σ row entropies
+    int[] seqIds = new int[n];
+    int row = 0;
+    int seqOffset = 0;
+    for (Batch b : batches) {
+      model.hidden(b);
+      Map<String, INDArray> live = model.hooks(b.size(), b.seq());
+      int rows = b.positions();
+      for (int i = 0; i < rows; i++) {
+        seqIds[row + i] = seqOffset + i / seq;
+      }
+      for (String h : hooks) {
+        INDArray a = live.get(h);
+        if (HookSelector.isHeadVectors(h)) {
+          float[][] dst = perHead.computeIfAbsent(h, k -> new float[heads][]);
+          for (int hd = 0; hd < heads; hd++) {
+            float[] part = floats(a.get(NDArrayIndex.all(), NDArrayIndex.point(hd), NDArrayIndex.all(),
+                NDArrayIndex.all()));                                  // [B, T, D]
+            if (dst[hd] == null) {
+              dst[hd] = new float[n * part.length / rows];
+            }
+            System.arraycopy(part, 0, dst[hd], row * (part.length / rows), part.length);
+          }
+        } else if (HookSelector.isPattern(h)) {
+          double[] acc = entropy.computeIfAbsent(h, k -> new double[heads]);
+          for (int hd = 0; hd < heads; hd++) {
+            float[] p = floats(a.get(NDArrayIndex.all(), NDArrayIndex.point(hd), NDArrayIndex.all(),
+                NDArrayIndex.all()));                                  // [B, T, T]
+            acc[hd] += HeadMetrics.attentionEntropy(p, rows, seq) * rows;
+          }
+        } else {
+          float[] part = floats(a);                                   // [B·T, C]
+          float[] dst = vectors.computeIfAbsent(h, k -> new float[n * (part.length / rows)]);
+          System.arraycopy(part, 0, dst, row * (part.length / rows), part.length);
+        }
+      }
+      row += rows;
+      seqOffset += b.size();
+    }
+
+    List<Object[]> out = new ArrayList<>();
+    for (Map.Entry<String, float[]> e : vectors.entrySet()) {
+      HookVectors v = new HookVectors(e.getValue(), n, e.getValue().length / n, seqIds);
+      emit(out, step, epoch, e.getKey(), null, vectorMetrics(v, step, settings.bootstrap()));
+      if (settings.saveVectors()) {
+        Npy.writeFloat32(run.probeVectors(step).resolve(e.getKey() + ".npy"), e.getValue(), n, v.d());
+      }
+    }
+    for (Map.Entry<String, float[][]> e : perHead.entrySet()) {
+      String h = e.getKey();
+      boolean isQ = h.endsWith("hook_q");
+      String partner = isQ ? h.replace("hook_q", "hook_k") : h.replace("hook_k", "hook_q");
+      for (int hd = 0; hd < heads; hd++) {
+        HookVectors v = new HookVectors(e.getValue()[hd], n, e.getValue()[hd].length / n, seqIds);
+        Map<String, Double> values = vectorMetrics(v, step, 0);
+        float[][] other = perHead.get(partner);
+        if (other != null) {
+          HookVectors w = new HookVectors(other[hd], n, v.d(), seqIds);
+          Map<String, Double> qk = isQ ? HeadMetrics.queryKey(v, w) : HeadMetrics.queryKey(w, v);
+          if (isQ) {
+            values.put(HeadMetrics.Q_MEAN_NORM, qk.get(HeadMetrics.Q_MEAN_NORM));
+            values.put(HeadMetrics.QK_MEAN_COS, qk.get(HeadMetrics.QK_MEAN_COS));
+            values.put(HeadMetrics.QK_MEAN_DOT, qk.get(HeadMetrics.QK_MEAN_DOT));
+          } else {
+            values.put(HeadMetrics.K_MEAN_NORM, qk.get(HeadMetrics.K_MEAN_NORM));
+          }
+        } else {
+          values.put(isQ ? HeadMetrics.Q_MEAN_NORM : HeadMetrics.K_MEAN_NORM, meanNorm(v));
+        }
+        emit(out, step, epoch, h, hd, values);
+      }
+      if (settings.saveVectors()) {
+        Npy.writeFloat32(run.probeVectors(step).resolve(h + ".npy"), concatHeads(e.getValue(), n), n,
+            (long) heads * (e.getValue()[0].length / n));
+      }
+    }
+    for (Map.Entry<String, double[]> e : entropy.entrySet()) {
+      for (int hd = 0; hd < heads; hd++) {
+        emit(out, step, epoch, e.getKey(), hd, Map.of(HeadMetrics.ATTN_ENTROPY, e.getValue()[hd] / n));
+      }
+    }
+    csv.appendAll(out);
+  }
+
+  private Map<String, Double> vectorMetrics(HookVectors v, long step, int bootstrap) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      if (bootstrap > 0 && Bootstrap.SUPPORTED.contains(m.name())) {
+        values.putAll(Bootstrap.withInterval(m, v, bootstrap, Seeds.derive(seed, Seeds.PROBE_SET, step)));
+      } else {
+        values.putAll(m.compute(v));
+      }
+    }
+    return values;
+  }
+
+  private static double meanNorm(HookVectors v) {
+    double[] mean = new double[v.d()];
+    for (int i = 0; i < v.n(); i++) {
+      for (int j = 0; j < v.d(); j++) {
+        mean[j] += v.get(i, j);
+      }
+    }
+    double s = 0;
+    for (double x : mean) {
+      s += (x / v.n()) * (x / v.n());
+    }
+    return Math.sqrt(s);
+  }
+
+  private static void emit(List<Object[]> out, long step, int epoch, String hook, Integer head,
+      Map<String, Double> values) {
+    int layer = Hooks.layerOf(hook);
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      out.add(new Object[] {step, epoch, hook, layer < 0 ? null : layer, head, e.getKey(), e.getValue()});
+    }
+  }
+
+  private static float[] floats(INDArray a) {
+    INDArray c = a.dataType() == DataType.FLOAT ? a.dup('c') : a.castTo(DataType.FLOAT).dup('c');
+    return c.data().asFloat();
+  }
+
+  private static float[] concatHeads(float[][] perHead, int n) {
+    int d = perHead[0].length / n;
+    float[] out = new float[n * d * perHead.length];
+    for (int i = 0; i < n; i++) {
+      for (int h = 0; h < perHead.length; h++) {
+        System.arraycopy(perHead[h], i * d, out, (i * perHead.length + h) * d, d);
+      }
+    }
+    return out;
+  }
+
+  /** The concrete hook names this probe collects. */
+  public List<String> hooks() {
+    return hooks;
+  }
+}

@@ -1,0 +1,220 @@
+package org.anisoscope.train;
+
+import org.anisoscope.config.Settings;
+import org.anisoscope.config.TrainSettings;
+import org.anisoscope.data.Batch;
+import org.anisoscope.data.BatchSource;
+import org.anisoscope.model.Model;
+import org.anisoscope.model.Param;
+import org.anisoscope.objective.LossResult;
+import org.anisoscope.probe.Probe;
+import org.anisoscope.run.CsvLog;
+import org.anisoscope.run.RunDirectory;
+import org.anisoscope.util.Seeds;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The training loop: AdamW with warm-up + cosine schedule and global-norm clipping, periodic validation, probes
+ * at step 0, every epoch end and every {@code probe.every-steps}, checkpoints at epoch ends and every
+ * {@code train.checkpoint-every} steps. Everything random is a function of (seed, step), so a run resumed from
+ * a checkpoint continues exactly as the uninterrupted run would have.
+ */
+public final class Trainer {
+  public static final String LATEST = "latest.ckpt";
+  public static final String BEST = "best.ckpt";
+
+  private final Settings settings;
+  private final TrainSettings ts;
+  private final Model model;
+  private final BatchSource data;
+  private final RunDirectory run;
+  private final PrintStream out;
+  private final AdamW adam;
+  private final LrSchedule schedule;
+  private final int stepsPerEpoch;
+  private final long totalSteps;
+  private final List<Batch> evalBatches;
+  private final long seed;
+  private double bestVal = Double.POSITIVE_INFINITY;
+  private double probeSeconds;
+  private double evalSeconds;
+  private double trainSeconds;
+  private double lastValLoss = Double.NaN;
+
+  public Trainer(Settings settings, Model model, BatchSource data, RunDirectory run, PrintStream out) {
+    this.settings = settings;
+    this.ts = settings.train();
+    this.model = model;
+    this.data = data;
+    this.run = run;
+    this.out = out;
+    this.seed = settings.run().seed();
+    this.adam = new AdamW(model.params(), ts.beta1(), ts.beta2(), 1e-8, ts.weightDecay());
+    long perEpoch = ts.stepsPerEpoch() > 0 ? ts.stepsPerEpoch()
+        : Math.max(1, data.trainPositions() / ((long) ts.batchSize() * data.seq()));
+    this.stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, perEpoch);
+    this.totalSteps = (long) stepsPerEpoch * ts.epochs();
+    this.schedule = new LrSchedule(ts.lr(), ts.minLr(), ts.warmupSteps(), totalSteps);
+    this.evalBatches = data.evalBatches();
+  }
+
+  public long totalSteps() {
+    return totalSteps;
+  }
+
+  public int stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  /** Trains from scratch (step 0) or, with {@code resume}, from the run's latest checkpoint. */
+  public Summary train(boolean resume) throws IOException {
+    long start = 0;
+    CsvLog trainCsv;
+    CsvLog evalCsv;
+    CsvLog probeCsv;
+    Path latest = run.checkpoints().resolve(LATEST);
+    if (resume) {
+      Checkpoint c = Checkpoint.read(latest);
+      c.restore(model.params(), adam);
+      start = c.step();
+      bestVal = c.bestValLoss();
+      trainCsv = CsvLog.resume(run.file("train.csv"), RunDirectory.TRAIN_COLUMNS, start);
+      evalCsv = CsvLog.resume(run.file("eval.csv"), RunDirectory.EVAL_COLUMNS, start);
+      probeCsv = CsvLog.resume(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS, start);
+      out.printf(Locale.ROOT, "resuming %s at step %d of %d%n", run.path(), start, totalSteps);
+    } else {
+      trainCsv = CsvLog.create(run.file("train.csv"), RunDirectory.TRAIN_COLUMNS);
+      evalCsv = CsvLog.create(run.file("eval.csv"), RunDirectory.EVAL_COLUMNS);
+      probeCsv = CsvLog.create(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS);
+    }
+    Probe probe = new Probe(settings.probe(), model, data.probeBatches(settings.probe().sequences(),
+        settings.probe().batchSize()), probeCsv, run, seed);
+    try (trainCsv; evalCsv; probeCsv) {
+      if (start == 0) {
+        timedProbe(probe, 0, 0);
+        evaluate(evalCsv, 0, 0);
+        Checkpoint.of(0, bestVal, model.params(), adam).write(latest);
+      }
+      loop(start, trainCsv, evalCsv, probe, latest);
+    }
+    return new Summary(totalSteps, lastValLoss, bestVal, trainSeconds, evalSeconds, probeSeconds);
+  }
+
+  private void loop(long start, CsvLog trainCsv, CsvLog evalCsv, Probe probe, Path latest) throws IOException {
+    long t0 = System.nanoTime();
+    double windowSeconds = 0;
+    double windowLoss = 0;
+    int windowSteps = 0;
+    for (long step = start; step < totalSteps; step++) {
+      Nd4j.getRandom().setSeed(Seeds.derive(seed, Seeds.DROPOUT, step));
+      Batch batch = data.train(step);
+      long s0 = System.nanoTime();
+      LossResult r = model.forwardBackward(batch);
+      if (!Double.isFinite(r.loss())) {
+        throw new DivergenceException(String.format(Locale.ROOT, "step %d: loss is %s", step + 1, r.loss()));
+      }
+      double gradNorm = model.params().grads().norm2Number().doubleValue();
+      if (!Double.isFinite(gradNorm)) {
+        throw new DivergenceException(String.format(Locale.ROOT, "step %d: gradient norm is %s; first non-finite "
+            + "gradient: %s", step + 1, gradNorm, firstNonFinite()));
+      }
+      if (ts.gradClip() > 0 && gradNorm > ts.gradClip()) {
+        model.params().grads().muli(ts.gradClip() / gradNorm);
+      }
+      double lr = schedule.at(step);
+      adam.step(lr);
+      double dt = (System.nanoTime() - s0) / 1e9;
+      trainSeconds += dt;
+      long done = step + 1;
+      int epoch = (int) ((done - 1) / stepsPerEpoch) + 1;
+      double tokensPerS = batch.positions() / dt;
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      trainCsv.append(done, epoch, r.loss(), lr, gradNorm, tokensPerS, elapsed);
+      windowSeconds += dt;
+      windowLoss += r.loss();
+      windowSteps++;
+      if (done % ts.logEvery() == 0 || done == totalSteps || done == start + 1) {
+        double perStep = windowSeconds / windowSteps;
+        out.println(progress(done, epoch, windowLoss / windowSteps, lr, batch.positions() / perStep, perStep,
+            elapsed, perStep * (totalSteps - done)));
+        windowSeconds = 0;
+        windowLoss = 0;
+        windowSteps = 0;
+      }
+      boolean epochEnd = done % stepsPerEpoch == 0;
+      if (epochEnd || (ts.evalEvery() > 0 && done % ts.evalEvery() == 0)) {
+        evaluate(evalCsv, done, epoch);
+      }
+      int every = settings.probe().everySteps();
+      if (epochEnd || (every > 0 && done % every == 0)) {
+        timedProbe(probe, done, epoch);
+      }
+      if (epochEnd || (ts.checkpointEvery() > 0 && done % ts.checkpointEvery() == 0)) {
+        Checkpoint.of(done, bestVal, model.params(), adam).write(latest);
+      }
+    }
+  }
+
+  private void evaluate(CsvLog evalCsv, long step, int epoch) throws IOException {
+    long s0 = System.nanoTime();
+    double sum = 0;
+    double weight = 0;
+    for (Batch b : evalBatches) {
+      LossResult r = model.forward(b, false);
+      sum += r.loss() * r.weight();
+      weight += r.weight();
+    }
+    double loss = sum / weight;
+    evalCsv.append(step, epoch, "val", loss);
+    lastValLoss = loss;
+    evalSeconds += (System.nanoTime() - s0) / 1e9;
+    out.printf(Locale.ROOT, "eval step %d: val loss %.4f%n", step, loss);
+    if (loss < bestVal) {
+      bestVal = loss;
+      if (step > 0) {
+        Checkpoint.of(step, bestVal, model.params(), adam).write(run.checkpoints().resolve(BEST));
+      }
+    }
+  }
+
+  private void timedProbe(Probe probe, long step, int epoch) throws IOException {
+    long s0 = System.nanoTime();
+    probe.run(step, epoch);
+    double dt = (System.nanoTime() - s0) / 1e9;
+    probeSeconds += dt;
+    out.printf(Locale.ROOT, "probe step %d: %d hooks in %.2f s%n", step, probe.hooks().size(), dt);
+  }
+
+  private String firstNonFinite() {
+    for (Param p : model.params().params()) {
+      double s = p.grad().sumNumber().doubleValue();
+      if (!Double.isFinite(s)) {
+        return p.name();
+      }
+    }
+    return "(none found)";
+  }
+
+  static String progress(long step, int epoch, double loss, double lr, double tokPerS, double secPerStep,
+      double elapsed, double eta) {
+    return String.format(Locale.ROOT, "step %d | epoch %d | loss %.4f | lr %.2e | %,.0f tok/s | %.0f ms/step | "
+        + "elapsed %s | ETA %s", step, epoch, loss, lr, tokPerS, secPerStep * 1000, clock(elapsed), clock(eta));
+  }
+
+  static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+
+  /** What a finished run reports. */
+  public record Summary(long steps, double finalValLoss, double bestValLoss, double trainSeconds,
+      double evalSeconds, double probeSeconds) {
+  }
+}

@@ -1,0 +1,164 @@
+package org.anisoscope.cli;
+
+import com.typesafe.config.ConfigFactory;
+import org.anisoscope.config.Settings;
+import org.anisoscope.model.Model;
+import org.anisoscope.objective.CausalLm;
+import org.anisoscope.objective.Objectives;
+import org.anisoscope.reports.CsvTable;
+import org.anisoscope.reports.RunReport;
+import org.anisoscope.run.Provenance;
+import org.anisoscope.run.RunDirectory;
+import org.anisoscope.text.TextData;
+import org.anisoscope.train.Sampler;
+import org.anisoscope.train.Trainer;
+import org.anisoscope.util.Seeds;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Wires one configuration to the parts: data → model → run directory → trainer → sample → report. */
+public final class Experiment {
+  private final PrintStream out;
+
+  public Experiment(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Runs {@code config} with {@code overrides} from scratch; returns the run directory. */
+  public Path run(Path config, List<String> overrides, List<String> commandLine) throws IOException {
+    Settings s = Settings.load(config, overrides);
+    TextData.validate(s);
+    String name = s.run().name().isEmpty()
+        ? s.configName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        : s.run().name();
+    Path parent = Path.of(s.run().dir());
+    if (Files.exists(parent.resolve(name)) && !s.run().overwrite()) {
+      throw new java.nio.file.FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; "
+          + "choose another run.name, resume it with --resume, or set run.overwrite=true");
+    }
+    TextData data = TextData.load(s);
+    RunDirectory run = RunDirectory.create(parent, name, s.run().overwrite());
+    run.writeConfig(s.config());
+    data.saveTokenizer(run.path());
+    return train(s, data, run, false, commandLine);
+  }
+
+  /** Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with. */
+  public Path resume(Path runDir, List<String> commandLine) throws IOException {
+    RunDirectory run = RunDirectory.open(runDir);
+    Settings s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
+        .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
+    TextData data = TextData.load(s);
+    return train(s, data, run, true, commandLine);
+  }
+
+  private Path train(Settings s, TextData data, RunDirectory run, boolean resume, List<String> commandLine)
+      throws IOException {
+    Model model = new Model(s.model().toConfig(data.tokenizer().vocabSize()),
+        Objectives.registry().create(s.objective()), s.run().seed());
+    Provenance prov = new Provenance(s.run().seed(), commandLine);
+    if (data.sourceFile() != null) {
+      prov.addDataFile("corpus", data.sourceFile());
+    }
+    prov.addData(data.provenance());
+    prov.put("parameters", model.params().count());
+    Path provFile = run.file(resume ? "provenance-resume.json" : "provenance.json");
+    prov.write(provFile);
+
+    Trainer trainer = new Trainer(s, model, data.windows(s), run, out);
+    out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens%n", run.path(),
+        s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
+        ((Number) data.provenance().get("train_tokens")).longValue(),
+        ((Number) data.provenance().get("val_tokens")).longValue());
+    out.printf(Locale.ROOT, "  model: %d layers, %d heads, d_model %d, context %d, %,d parameters%n",
+        s.model().layers(), s.model().heads(), s.model().dModel(), s.model().context(), model.params().count());
+    out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d × %d tokens%n", s.train().epochs(),
+        trainer.stepsPerEpoch(), s.train().batchSize(), s.model().context());
+    Trainer.Summary summary;
+    try {
+      summary = trainer.train(resume);
+    } catch (RuntimeException | IOException e) {
+      prov.finish("failed: " + e.getMessage());
+      prov.write(provFile);
+      throw e;
+    }
+    prov.put("train_seconds", summary.trainSeconds());
+    prov.put("eval_seconds", summary.evalSeconds());
+    prov.put("probe_seconds", summary.probeSeconds());
+    prov.put("final_val_loss", summary.finalValLoss());
+    prov.finish("finished");
+    prov.write(provFile);
+
+    if (model.objective() instanceof CausalLm && s.train().sampleTokens() > 0) {
+      int[] val = data.valTokens();
+      int[] prompt = Arrays.copyOf(val, Math.min(val.length, Math.max(1, s.model().context() / 4)));
+      int[] gen = Sampler.generate(model, prompt, s.train().sampleTokens(), s.train().sampleTemperature(),
+          Seeds.derive(s.run().seed(), Seeds.SAMPLING, 0));
+      String text = data.tokenizer().decode(prompt) + "" + data.tokenizer().decode(gen);
+      Files.writeString(run.file("sample.txt"), text + "\n", StandardCharsets.UTF_8);
+      out.println("---- sample (prompt from the validation split, then " + gen.length + " generated tokens) ----");
+      out.println(text);
+      out.println("----");
+    }
+    Path report = RunReport.write(run.path());
+    printAnisotropy(run.path(), s.model().layers());
+    out.printf(Locale.ROOT, "done: final val loss %.4f (best %.4f); train %.1f s, eval %.1f s, probe %.1f s "
+            + "(%.1f %% of the run)%n", summary.finalValLoss(), summary.bestValLoss(), summary.trainSeconds(),
+        summary.evalSeconds(), summary.probeSeconds(),
+        100 * summary.probeSeconds() / (summary.trainSeconds() + summary.evalSeconds() + summary.probeSeconds()));
+    out.println("report: " + report);
+    return run.path();
+  }
+
+  /** Prints cos_mean of every representation depth at each probe step (depth 0 = embeddings). */
+  private void printAnisotropy(Path runDir, int layers) throws IOException {
+    CsvTable t = CsvTable.read(runDir.resolve("probes.csv"));
+    List<String> hooks = new ArrayList<>();
+    hooks.add("hook_embed");
+    for (int l = 0; l < layers; l++) {
+      hooks.add("blocks." + l + ".hook_resid_post");
+    }
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-8s %-6s", "step", "epoch"));
+    for (int d = 0; d <= layers; d++) {
+      header.append(String.format(Locale.ROOT, " %8s", d == 0 ? "embed" : "L" + d));
+    }
+    out.println("cos_mean by depth (embed = hook_embed, Lk = blocks.k-1.hook_resid_post):");
+    out.println(header);
+    java.util.Map<Long, double[]> rows = new java.util.TreeMap<>();
+    java.util.Map<Long, Long> epochs = new java.util.HashMap<>();
+    for (int r = 0; r < t.rowCount(); r++) {
+      if (!t.string(r, "metric").equals("cos_mean")) {
+        continue;
+      }
+      int depth = hooks.indexOf(t.string(r, "hook"));
+      if (depth < 0) {
+        continue;
+      }
+      long step = t.integer(r, "step");
+      rows.computeIfAbsent(step, k -> {
+        double[] a = new double[layers + 1];
+        Arrays.fill(a, Double.NaN);
+        return a;
+      })[depth] = t.number(r, "value");
+      epochs.put(step, t.integer(r, "epoch"));
+    }
+    for (java.util.Map.Entry<Long, double[]> e : rows.entrySet()) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8d %-6d", e.getKey(),
+          epochs.get(e.getKey())));
+      for (double v : e.getValue()) {
+        line.append(String.format(Locale.ROOT, " %8.4f", v));
+      }
+      out.println(line);
+    }
+  }
+}

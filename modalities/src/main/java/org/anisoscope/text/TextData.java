@@ -1,0 +1,148 @@
+package org.anisoscope.text;
+
+import org.anisoscope.config.Keys;
+import org.anisoscope.config.Settings;
+import org.anisoscope.config.SettingsException;
+import org.anisoscope.data.Tokenizer;
+import org.anisoscope.data.TokenWindows;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code data.modality = text}: reads {@code anisoscope.data.text.*}, loads the corpus (a local UTF-8 file, or
+ * Europarl from the Maven-resolved jar), splits it (first part train, last {@code val-fraction} validation),
+ * fits the tokenizer on the training split only, and encodes both splits.
+ */
+public final class TextData {
+  private final Tokenizer tokenizer;
+  private final int[] train;
+  private final int[] val;
+  private final Map<String, Object> provenance;
+  private final Path sourceFile;
+
+  private TextData(Tokenizer tokenizer, int[] train, int[] val, Map<String, Object> provenance, Path sourceFile) {
+    this.tokenizer = tokenizer;
+    this.train = train;
+    this.val = val;
+    this.provenance = provenance;
+    this.sourceFile = sourceFile;
+  }
+
+  /** Validates every {@code data.text} key without reading any data (fail fast, before a run directory exists). */
+  public static void validate(Settings s) {
+    Keys k = s.keys();
+    k.oneOf("anisoscope.data.text.tokenizer", Tokenizers.names());
+    k.oneOf("anisoscope.data.text.source", Set.of("europarl"));
+    k.intIn("anisoscope.data.text.vocab-size", 8, 1 << 20);
+    k.doubleIn("anisoscope.data.text.val-fraction", 1e-4, 0.9);
+    languages(k);
+    String path = k.string("anisoscope.data.text.path");
+    if (!path.isEmpty() && !Files.isRegularFile(Path.of(path))) {
+      throw k.invalid("anisoscope.data.text.path", "an existing UTF-8 text file (not found: " + path + ")");
+    }
+  }
+
+  private static Set<String> languages(Keys k) {
+    List<String> langs = k.stringList("anisoscope.data.text.languages");
+    Set<String> known = new LinkedHashSet<>(LanguageId.languages());
+    known.add(TextCorpus.ALL);
+    for (String l : langs) {
+      if (!known.contains(l)) {
+        throw k.invalid("anisoscope.data.text.languages", "codes among " + known);
+      }
+    }
+    if (langs.isEmpty()) {
+      throw k.invalid("anisoscope.data.text.languages", "at least one language code");
+    }
+    return new LinkedHashSet<>(langs);
+  }
+
+  public static TextData load(Settings s) {
+    validate(s);
+    Keys k = s.keys();
+    String path = k.string("anisoscope.data.text.path");
+    Map<String, Object> prov = new LinkedHashMap<>();
+    String text;
+    Path file = null;
+    if (!path.isEmpty()) {
+      file = Path.of(path);
+      text = TextCorpus.readUtf8(file);
+    } else {
+      Set<String> langs = languages(k);
+      text = TextCorpus.europarl(langs);
+      prov.put("role", "corpus");
+      prov.put("source", "classpath:" + TextCorpus.EUROPARL_RESOURCE);
+      prov.put("jar", europarlJar());
+      prov.put("languages", List.copyOf(langs));
+      prov.put("chars", text.length());
+    }
+    TextSplit split = TextSplit.of(text, 1.0 - k.config().getDouble("anisoscope.data.text.val-fraction"));
+    Tokenizer tok = Tokenizers.fit(k.string("anisoscope.data.text.tokenizer"), split.train(),
+        k.config().getInt("anisoscope.data.text.vocab-size"));
+    int[] train = tok.encode(split.train());
+    int[] val = tok.encode(split.val());
+    int ctx = s.model().context();
+    if (val.length <= ctx + 1 || train.length <= ctx + 1) {
+      throw new SettingsException((file != null ? file.toString() : "europarl") + ": the text gives " + train.length
+          + " training and " + val.length + " validation tokens; model.context = " + ctx + " needs more than "
+          + (ctx + 1) + " in each (use a longer text, a larger data.text.val-fraction or a shorter context)");
+    }
+    prov.put("train_tokens", train.length);
+    prov.put("val_tokens", val.length);
+    prov.put("tokenizer", tok.name());
+    prov.put("vocab_size", tok.vocabSize());
+    return new TextData(tok, train, val, prov, file);
+  }
+
+  private static String europarlJar() {
+    URL url = TextData.class.getClassLoader().getResource(TextCorpus.EUROPARL_RESOURCE);
+    if (url == null) {
+      return "missing";
+    }
+    String u = url.toString();
+    int bang = u.indexOf("!/");
+    String jar = bang > 0 ? u.substring(0, bang).replaceFirst("^jar:", "") : u;
+    try {
+      return Path.of(new java.net.URI(jar)).toString();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return jar;
+    }
+  }
+
+  public TokenWindows windows(Settings s) {
+    return new TokenWindows(train, val, s.model().context(), s.train().batchSize(), s.train().evalBatches(),
+        s.run().seed());
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public int[] valTokens() {
+    return val.clone();
+  }
+
+  /** Facts for provenance.json; the local source file (if any) is added with its SHA-256 by the caller. */
+  public Map<String, Object> provenance() {
+    return provenance;
+  }
+
+  /** The local text file, or null when the corpus came from the classpath. */
+  public Path sourceFile() {
+    return sourceFile;
+  }
+
+  /** Saves the tokenizer as {@code tokenizer.json} in the run directory. */
+  public void saveTokenizer(Path runDir) throws IOException {
+    tokenizer.save(runDir.resolve("tokenizer.json"));
+  }
+}
