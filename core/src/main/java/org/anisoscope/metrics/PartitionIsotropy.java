@@ -1,9 +1,10 @@
 package org.anisoscope.metrics;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@code partition_iw}: I(W) of Mu &amp; Viswanath (2018, eq. 1 with their eigenvector approximation),
@@ -14,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Computed in log space: {@code log Z(c)} is a log-sum-exp over the rows (the exponents of real hidden states
  * reach the hundreds), and the result is {@code exp(min log Z − max log Z)}, which may underflow to 0 for strongly
  * anisotropic data. The projections {@code X·V} are one more O(N·d²) GEMM, streamed by row blocks with a running
- * log-sum-exp per direction. NaN with no rows.
+ * log-sum-exp per direction (the exponentials in Java on all cores). NaN with no rows.
  */
 public final class PartitionIsotropy extends ScalarMetric {
   public static final String NAME = "partition_iw";
@@ -46,28 +47,38 @@ public final class PartitionIsotropy extends ScalarMetric {
     INDArray vectors = SecondMoments.of(v).uncentredEigenvectors(); // [d, d], columns
     double[] plus = new double[d];
     double[] minus = new double[d];
-    java.util.Arrays.fill(plus, Double.NEGATIVE_INFINITY);
-    java.util.Arrays.fill(minus, Double.NEGATIVE_INFINITY);
+    Arrays.fill(plus, Double.NEGATIVE_INFINITY);
+    Arrays.fill(minus, Double.NEGATIVE_INFINITY);
+    int full = Math.min(RowBlocks.BLOCK_ROWS, v.n());
+    // one output per block size: a fresh off-heap array per block is only freed by the GC and stalls ND4J
+    INDArray fullOut = Nd4j.create(DataType.DOUBLE, new long[] {full, d}, 'f'); // [B, d]
     RowBlocks.forEach(v, null, (block, first, rows) -> {
-      INDArray p = Nd4j.create(DataType.DOUBLE, new long[] {rows, d}, 'f'); // [rows, d]: p_ik = v_kᵀ x_i
-      Nd4j.gemm(block, vectors, p, false, false, 1.0, 0.0);
-      accumulate(plus, p, false);
-      accumulate(minus, p, true);
+      INDArray p = rows == full ? fullOut : Nd4j.create(DataType.DOUBLE, new long[] {rows, d}, 'f'); // [rows, d]
+      Nd4j.gemm(block, vectors, p, false, false, 1.0, 0.0); // p_ik = v_kᵀ x_i
+      double[] cols = p.data().asDouble(); // f-order: column k is cols[k·rows, (k+1)·rows)
+      // the exponentials dominate (2·N·d of them): one column per task, both cores
+      IntStream.range(0, d).parallel().forEach(k -> {
+        plus[k] = logAddExp(plus[k], logSumExp(cols, k * rows, rows, 1));
+        minus[k] = logAddExp(minus[k], logSumExp(cols, k * rows, rows, -1));
+      });
     });
     return new double[][] {plus, minus};
   }
 
-  /** {@code acc_k ← logaddexp(acc_k, log Σ_i exp(±p_ik))}, each block shifted by its column extreme. */
-  private static void accumulate(double[] acc, INDArray p, boolean negate) {
-    INDArray shift = negate ? p.min(0).negi() : p.max(0); // [d]: max_i of ±p_ik
-    INDArray e = negate ? p.neg().subiRowVector(shift) : p.subRowVector(shift); // [rows, d], ≤ 0
-    Transforms.exp(e, false);
-    double[] sums = e.sum(0).toDoubleVector();
-    double[] shifts = shift.toDoubleVector();
-    for (int k = 0; k < acc.length; k++) {
-      double blockLog = shifts[k] + Math.log(sums[k]);
-      acc[k] = logAddExp(acc[k], blockLog);
+  /** {@code log Σ_i exp(sign·x[from + i])}, i < len, shifted by the maximum so nothing overflows. */
+  static double logSumExp(double[] x, int from, int len, int sign) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = from; i < from + len; i++) {
+      max = Math.max(max, sign * x[i]);
     }
+    if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max)) {
+      return max;
+    }
+    double sum = 0;
+    for (int i = from; i < from + len; i++) {
+      sum += Math.exp(sign * x[i] - max);
+    }
+    return max + Math.log(sum);
   }
 
   static double logAddExp(double a, double b) {

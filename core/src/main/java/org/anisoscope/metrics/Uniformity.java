@@ -48,7 +48,7 @@ public final class Uniformity extends ScalarMetric {
       }
     }
     INDArray u = Nd4j.create(DataType.DOUBLE, new long[] {m, d}, 'c'); // [m, d]
-    u.data().setData(units);
+    RowBlocks.copyInto(u, units);
     INDArray cos = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f'); // [m, m]
     Nd4j.gemm(u, u, cos, false, true, 1.0, 0.0);
     double[] c = cos.data().asDouble();
