@@ -46,6 +46,7 @@ public final class Trainer {
   private double evalSeconds;
   private double trainSeconds;
   private double lastValLoss = Double.NaN;
+  private long stopAt = Long.MAX_VALUE;
 
   public Trainer(Settings settings, Model model, BatchSource data, RunDirectory run, PrintStream out) {
     this.settings = settings;
@@ -62,6 +63,15 @@ public final class Trainer {
     this.totalSteps = (long) stepsPerEpoch * ts.epochs();
     this.schedule = new LrSchedule(ts.lr(), ts.minLr(), ts.warmupSteps(), totalSteps);
     this.evalBatches = data.evalBatches();
+  }
+
+  /**
+   * Ends training after step {@code step} as if the process had been killed there (after that step's logs,
+   * evaluation, probe and checkpoint): for resume tests and time-boxed runs.
+   */
+  public Trainer stopAt(long step) {
+    this.stopAt = step;
+    return this;
   }
 
   public long totalSteps() {
@@ -111,7 +121,7 @@ public final class Trainer {
     double windowSeconds = 0;
     double windowLoss = 0;
     int windowSteps = 0;
-    for (long step = start; step < totalSteps; step++) {
+    for (long step = start; step < Math.min(totalSteps, stopAt); step++) {
       Nd4j.getRandom().setSeed(Seeds.derive(seed, Seeds.DROPOUT, step));
       Batch batch = data.train(step);
       long s0 = System.nanoTime();

@@ -1,0 +1,124 @@
+package org.anisoscope.cli;
+
+import org.anisoscope.config.SettingsException;
+import org.anisoscope.reports.CompareReport;
+import org.anisoscope.train.DivergenceException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The command line behind experiments/run.sh. */
+@Command(name = "run.sh", mixinStandardHelpOptions = true, version = "anisoscope 0.1.0",
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Trains a Transformer as a configuration file says, probes the anisotropy of every layer at step 0 and "
+            + "after every epoch, and writes a run directory (runs/<name>/: config.conf, provenance.json, "
+            + "train.csv, eval.csv, probes.csv, checkpoints/, report/index.html).",
+        "",
+        "Several configuration files run in turn (same seed unless they say otherwise), then a table of the final "
+            + "cos_mean per layer of each run is printed and saved."},
+    footer = {"", "Examples:",
+        "  experiments/run.sh configs/char-lm.conf",
+        "  experiments/run.sh configs/char-lm.conf train.epochs=1 run.name=quick",
+        "  experiments/run.sh configs/bench-shakespeare.conf anisoscope.data.text.path=../shared/data/tinyshakespeare.txt",
+        "  experiments/run.sh --resume runs/char-lm-20261127-101500",
+        "",
+        "Exit codes: 0 done, 2 bad input (config, data, existing run directory), 3 training diverged (NaN/Inf), "
+            + "1 unexpected error."})
+public final class Main implements Callable<Integer> {
+  static final int BAD_INPUT = 2;
+  static final int DIVERGED = 3;
+
+  @Parameters(paramLabel = "CONFIG|KEY=VALUE",
+      description = "Configuration files (HOCON, see configs/) and key=value overrides applied to each, e.g. "
+          + "train.epochs=1 (the 'anisoscope.' prefix is optional).")
+  private List<String> args = new ArrayList<>();
+
+  @Option(names = "--resume", paramLabel = "RUN_DIR",
+      description = "Continue an interrupted run from its latest checkpoint, with the configuration it started with.")
+  private Path resume;
+
+  @Option(names = "--compare-dir", paramLabel = "DIR", defaultValue = "runs/compare",
+      description = "Where the comparison of several runs is written (default: ${DEFAULT-VALUE}).")
+  private Path compareDir;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final List<String> rawArgs;
+
+  Main(PrintStream out, PrintStream err, List<String> rawArgs) {
+    this.out = out;
+    this.err = err;
+    this.rawArgs = rawArgs;
+  }
+
+  public static void main(String... argv) {
+    System.exit(run(System.out, System.err, argv));
+  }
+
+  /** Runs the command line; returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(PrintStream out, PrintStream err, String... argv) {
+    CommandLine cl = new CommandLine(new Main(out, err, List.of(argv)));
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    return cl.execute(argv);
+  }
+
+  @Override
+  public Integer call() {
+    List<Path> configs = new ArrayList<>();
+    List<String> overrides = new ArrayList<>();
+    for (String a : args) {
+      if (a.contains("=")) {
+        overrides.add(a);
+      } else {
+        configs.add(Path.of(a));
+      }
+    }
+    try {
+      Experiment experiment = new Experiment(out);
+      if (resume != null) {
+        if (!configs.isEmpty() || !overrides.isEmpty()) {
+          err.println("--resume takes no configuration files or overrides: the run continues as configured");
+          return BAD_INPUT;
+        }
+        experiment.resume(resume, rawArgs);
+        return 0;
+      }
+      if (configs.isEmpty()) {
+        err.println("no configuration file given; e.g. experiments/run.sh configs/char-lm.conf (see --help)");
+        return BAD_INPUT;
+      }
+      List<Path> runs = new ArrayList<>();
+      for (Path c : configs) {
+        runs.add(experiment.run(c, overrides, rawArgs));
+      }
+      if (runs.size() > 1) {
+        String table = CompareReport.write(compareDir, runs);
+        out.println("final cos_mean per depth (d0 = embeddings):");
+        out.println(table);
+        out.println("comparison: " + compareDir.resolve(CompareReport.INDEX));
+      }
+      return 0;
+    } catch (SettingsException | IllegalArgumentException | FileAlreadyExistsException e) {
+      err.println("error: " + e.getMessage());
+      return BAD_INPUT;
+    } catch (DivergenceException e) {
+      err.println("diverged: " + e.getMessage() + " (the last good checkpoint is kept)");
+      return DIVERGED;
+    } catch (IOException | UncheckedIOException e) {
+      err.println("error: " + e.getMessage());
+      return BAD_INPUT;
+    }
+  }
+}
