@@ -100,6 +100,13 @@ def gemm_gflops(torch, m=4096, k=128, n=512, reps=30):
     return 2.0 * m * k * n * reps / (time.perf_counter() - start) / 1e9
 
 
+def env_line():
+    return (f"env: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} "
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')} "
+            f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')} cpus={os.cpu_count()} "
+            f"load_avg_1min={os.getloadavg()[0]:.2f} (other work disturbs the timings when this nears the cpus)")
+
+
 def bench(args, torch, gm):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -116,9 +123,7 @@ def bench(args, torch, gm):
     print(f"config: {cfg} params={n_params}")
     print(f"gemm [4096,128]x[128,512] float32: {gemm_gflops(torch):.0f} GFLOP/s, blas={blas} "
           f"(from /proc/self/maps), threads={torch.get_num_threads()}, torch {torch.__version__}")
-    print(f"env: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')} "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')} cpus={os.cpu_count()} "
-          f"load_avg_1min={os.getloadavg()[0]:.2f} (above ~0.5 the timings are disturbed by other work)")
+    print(env_line())
     times = []
     for step in range(total):
         start = time.perf_counter()
@@ -218,6 +223,7 @@ def train(args, torch, gm):
     eval_gen = torch.Generator().manual_seed(args.seed + 1)  # evaluation draws do not shift the training stream
     print(f"config: {cfg} params={sum(p.numel() for p in model.parameters())} blas={detect_blas(torch)} "
           f"threads={torch.get_num_threads()}")
+    print(env_line())
 
     def get_batch(split, g):
         d = splits[split]
@@ -268,10 +274,13 @@ def train(args, torch, gm):
 
 def main(argv):
     args = parse_args(argv)
-    # Debian's torch does not pass set_num_threads on to OpenBLAS, whose own thread pool would otherwise use
-    # every core; both are read when the libraries load, so set them before importing torch.
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ.setdefault(var, str(args.threads))
+    # Debian's torch does not pass set_num_threads on to OpenBLAS, whose own pthread pool would otherwise use
+    # every core. Its GEMMs then share the cores with torch's OpenMP workers, which by default spin after each
+    # parallel region and starve the BLAS threads: PASSIVE waiting was 5-13x faster here with 2 threads.
+    # All are read when the libraries load, so set them before importing torch (the caller's values win).
+    for var, value in (("OMP_NUM_THREADS", str(args.threads)), ("OPENBLAS_NUM_THREADS", str(args.threads)),
+                       ("OMP_WAIT_POLICY", "PASSIVE")):
+        os.environ.setdefault(var, value)
     try:
         import torch
     except ImportError as e:
