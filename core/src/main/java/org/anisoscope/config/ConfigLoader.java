@@ -83,6 +83,12 @@ public final class ConfigLoader {
   }
 
   private static void checkKnownKeys(Config merged, Config reference) {
+    for (Map.Entry<String, ConfigValue> e : merged.root().entrySet()) {
+      if (!e.getKey().equals(ROOT)) {
+        throw new SettingsException(e.getValue().origin().description() + ": key '" + e.getKey()
+            + "' is outside the 'anisoscope' root; every key lives under anisoscope { ... }");
+      }
+    }
     if (!merged.hasPath(ROOT)) {
       return;
     }

@@ -72,7 +72,7 @@ public final class RunDirectory {
         .render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
     AtomicFiles.writeString(dir.resolve("config.conf"),
         "# Fully resolved configuration of this run; repeat it with: experiments/run.sh " + dir.resolve("config.conf")
-            + "\nanisoscope " + body);
+            + "\nanisoscope {\n" + body + "}\n");
   }
 
   public Path file(String name) {
