@@ -1,0 +1,2 @@
+/** Small shared pieces: the name → factory {@link org.anisoscope.util.Registry} and seed derivation. */
+package org.anisoscope.util;
