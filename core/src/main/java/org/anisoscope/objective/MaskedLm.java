@@ -1,0 +1,124 @@
+package org.anisoscope.objective;
+
+import com.google.common.base.Preconditions;
+import org.anisoscope.data.Batch;
+import org.anisoscope.data.Masking;
+import org.anisoscope.model.Buffers;
+import org.anisoscope.model.Frontend;
+import org.anisoscope.model.ModelConfig;
+import org.anisoscope.model.Param;
+import org.anisoscope.model.ParamStore;
+import org.anisoscope.model.TokenEmbedding;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * BERT's masked-token prediction (Devlin et al. 2019): cross-entropy at the masked positions only, through an
+ * output projection {@code logits = h W + b} with W tied to the token embedding when
+ * {@code model.tie-embeddings} is on (as BERT), plus BERT's output bias {@code b [1, V]}.
+ *
+ * <p>Unlike BERT's {@code cls/predictions} head there is no transform (Linear → GELU → LayerNorm) before the
+ * projection: the model's {@code Linear}/{@code LayerNorm} cannot be built outside {@code org.anisoscope.model}.
+ * The input is already {@code ln_final}'s output, so the head is GPT-2's plus a bias.
+ *
+ * <p>Batches come from {@link Masking}: inputs with masked ids, targets the original token at the chosen
+ * positions and {@link Batch#IGNORE} elsewhere. The model must be bidirectional ({@code model.causal = false}):
+ * the constructor refuses a causal config. Logits are computed at every position (as Hugging Face's
+ * {@code BertForMaskedLM}), so one step costs the same as {@link CausalLm}'s; only the masked positions carry
+ * loss and gradient.
+ *
+ * <p>Logs {@code masked_acc}: the share of masked positions whose arg-max prediction is the original token
+ * (NaN for a batch without masked positions, which {@link Masking} never produces).
+ */
+public final class MaskedLm implements Objective {
+  public static final String NAME = "masked-lm";
+  public static final String MASKED_ACC = "masked_acc";
+  private final Param weight;      // [V, C] (tied wte) or [C, V] (own matrix)
+  private final Param bias;        // [1, V]
+  private final boolean transposed;
+  private final int vocab;
+  private final SoftmaxCrossEntropy xent;
+  private final Buffers buf;
+
+  public MaskedLm(ParamStore store, ModelConfig cfg, Frontend frontend) {
+    Preconditions.checkArgument(!cfg.causal(),
+        "objective %s needs a bidirectional model (model.causal = false), got model.causal = true", NAME);
+    this.vocab = cfg.vocab();
+    if (cfg.tieEmbeddings() && frontend instanceof TokenEmbedding te) {
+      this.weight = te.tokenTable();
+      this.transposed = true;
+    } else {
+      this.weight = store.declare("mlm_head.W", new long[] {cfg.dModel(), vocab}, ParamStore.Init.NORMAL, 0.02,
+          true);
+      this.transposed = false;
+    }
+    this.bias = store.declare("mlm_head.b", new long[] {1, vocab}, ParamStore.Init.ZEROS, 0, false);
+    this.xent = new SoftmaxCrossEntropy(store.dtype(), vocab);
+    this.buf = new Buffers(store.dtype());
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public LossResult forward(INDArray hidden, Batch batch) {
+    int[] targets = batch.targets();
+    Preconditions.checkArgument(targets != null, "%s needs targets (from Masking)", NAME);
+    INDArray logits = logits(hidden);
+    double loss = xent.forward(logits, targets);
+    return new LossResult(loss, xent.validCount(), Map.of(MASKED_ACC, accuracy(logits, targets)));
+  }
+
+  /** @return logits {@code [n, V]} of the hidden states, a buffer owned by this objective */
+  public INDArray logits(INDArray hidden) {
+    long n = hidden.size(0);
+    INDArray logits = buf.get("logits", n, vocab);  // [n, V]
+    Nd4j.gemm(hidden, weight.value(), logits, false, transposed, 1.0, 0.0);
+    logits.addiRowVector(bias.value());
+    return logits;
+  }
+
+  private static double accuracy(INDArray logits, int[] targets) {
+    long[] predicted = logits.argMax(1).toLongVector();  // [n]
+    int masked = 0;
+    int correct = 0;
+    for (int i = 0; i < targets.length; i++) {
+      if (targets[i] != Batch.IGNORE) {
+        masked++;
+        correct += predicted[i] == targets[i] ? 1 : 0;
+      }
+    }
+    return masked == 0 ? Double.NaN : (double) correct / masked;
+  }
+
+  @Override
+  public INDArray backward(INDArray hidden, Batch batch) {
+    long n = hidden.size(0);
+    INDArray dLogits = xent.backward((int) n);     // [n, V], zero rows at IGNORE targets
+    INDArray dHidden = buf.get("dhidden", n, hidden.size(1));
+    bias.grad().addi(dLogits.sum(true, 0));        // db += Σ_rows dL   [1, V]
+    if (transposed) {
+      Nd4j.gemm(dLogits, hidden, weight.grad(), true, false, 1.0, 1.0);  // dW [V, C] += dLᵀ h
+      Nd4j.gemm(dLogits, weight.value(), dHidden, false, false, 1.0, 0.0); // dh = dL W
+    } else {
+      Nd4j.gemm(hidden, dLogits, weight.grad(), true, false, 1.0, 1.0);  // dW [C, V] += hᵀ dL
+      Nd4j.gemm(dLogits, weight.value(), dHidden, false, true, 1.0, 0.0);  // dh = dL Wᵀ
+    }
+    return dHidden;
+  }
+
+  @Override
+  public List<String> scalarNames() {
+    return List.of(MASKED_ACC);
+  }
+
+  @Override
+  public boolean requiresCausal() {
+    return false;
+  }
+}
