@@ -1,5 +1,6 @@
 package org.anisoscope.model;
 
+import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -39,13 +40,21 @@ public final class Block {
     long n = x.size(0);
     INDArray mid = residMid(n);
     INDArray post = residPost(n);
+    long t = Timing.start();
     mid.assign(x);
     if (attn != null) {
-      INDArray a = attn.forward(ln1.forward(x), batch, seq, training);
+      INDArray h = ln1.forward(x);
+      t = Timing.lap("ln.fwd", t);
+      INDArray a = attn.forward(h, batch, seq, training);
+      t = Timing.start();
       mid.addi(attnOutDrop.forward(a, training));
     }
-    INDArray m = mlp.forward(ln2.forward(mid));
+    INDArray h2 = ln2.forward(mid);
+    t = Timing.lap("ln.fwd", t);
+    INDArray m = mlp.forward(h2);
+    t = Timing.lap("mlp.fwd", t);
     post.assign(mid).addi(mlpOutDrop.forward(m, training));
+    Timing.lap("residual.fwd", t);
     return post;
   }
 
@@ -60,15 +69,24 @@ public final class Block {
     INDArray dx = buf.get("dx", n, dModel);
     INDArray tmp = buf.get("dTmp", n, dModel);
     // post = mid + MLP(LN₂(mid))
+    long t = Timing.start();
     tmp.assign(dPost);
     INDArray dm = mlpOutDrop.backward(tmp);
-    dMid.assign(dPost).addi(ln2.backward(mlp.backward(ln2.output(n), dm)));
+    INDArray dh2 = mlp.backward(ln2.output(n), dm);
+    t = Timing.lap("mlp.bwd", t);
+    INDArray dl2 = ln2.backward(dh2);
+    t = Timing.lap("ln.bwd", t);
+    dMid.assign(dPost).addi(dl2);
     // mid = x + Attn(LN₁(x))
     dx.assign(dMid);
     if (attn != null) {
       tmp.assign(dMid);
       INDArray da = attnOutDrop.backward(tmp);
-      dx.addi(ln1.backward(attn.backward(ln1.output(n), da, batch, seq)));
+      t = Timing.lap("residual.bwd", t);
+      INDArray dh1 = attn.backward(ln1.output(n), da, batch, seq);
+      t = Timing.start();
+      dx.addi(ln1.backward(dh1));
+      Timing.lap("ln.bwd", t);
     }
     return dx;
   }

@@ -26,6 +26,21 @@ public final class Buffers {
     return arrays.computeIfAbsent(new Key(name, shape), k -> Nd4j.create(dtype, shape));
   }
 
+  /** A {@code [1, n]} row of ones (column sums as one GEMM: {@code 1ᵀ X}, far faster than ND4J's sum(0)). */
+  public INDArray ones(long n) {
+    INDArray o = arrays.get(new Key("__ones", new long[] {1, n}));
+    if (o == null) {
+      o = Nd4j.ones(dtype, 1, n);
+      arrays.put(new Key("__ones", new long[] {1, n}), o);
+    }
+    return o;
+  }
+
+  /** {@code acc += Σ_rows x}: column sums of {@code x [n, m]} added into {@code acc [1, m]}. */
+  public void addColumnSums(INDArray x, INDArray acc) {
+    Nd4j.gemm(ones(x.size(0)), x, acc, false, false, 1.0, 1.0);
+  }
+
   private record Key(String name, long[] shape) {
     @Override
     public boolean equals(Object o) {

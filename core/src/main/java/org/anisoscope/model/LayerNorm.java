@@ -54,8 +54,8 @@ public final class LayerNorm {
     INDArray b = buf.get("b", n, 1);
     INDArray dx = buf.get("dx", n, dim);
     tmp.assign(dy).muli(xhat);
-    gamma.grad().addi(tmp.sum(true, 0));
-    beta.grad().addi(dy.sum(true, 0));
+    buf.addColumnSums(tmp, gamma.grad());  // dγ += Σ_rows dy ⊙ x̂
+    buf.addColumnSums(dy, beta.grad());    // dβ += Σ_rows dy
     dx.assign(dy).muliRowVector(gamma.value());  // dx̂
     dx.mean(a, true, 1);
     tmp.assign(dx).muli(xhat).mean(b, true, 1);

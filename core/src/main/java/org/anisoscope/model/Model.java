@@ -5,6 +5,7 @@ import org.anisoscope.data.Batch;
 import org.anisoscope.objective.LossResult;
 import org.anisoscope.objective.Objective;
 import org.anisoscope.objective.ObjectiveFactory;
+import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
@@ -36,9 +37,14 @@ public final class Model {
 
   /** Forward pass and loss; with {@code training}, dropout is active. */
   public LossResult forward(Batch batch, boolean training) {
+    long t = Timing.start();
     INDArray embed = frontend.forward(batch, training);
+    t = Timing.lap("embed.fwd", t);
     INDArray hidden = transformer.forward(embed, batch.size(), batch.seq(), training);
-    return objective.forward(hidden, batch);
+    t = Timing.start();
+    LossResult r = objective.forward(hidden, batch);
+    Timing.lap("objective.fwd", t);
+    return r;
   }
 
   /** Hidden states only (no objective): ln_final output {@code [B·T, C]}. */
@@ -51,10 +57,14 @@ public final class Model {
   public void backward(Batch batch) {
     int n = batch.positions();
     INDArray hidden = transformer.lnFinal().output(n);
+    long t = Timing.start();
     INDArray dHidden = objective.backward(hidden, batch);
+    t = Timing.lap("objective.bwd", t);
     INDArray embed = embedOutput(batch);
     INDArray dEmbed = transformer.backward(embed, dHidden, batch.size(), batch.seq());
+    t = Timing.start();
     frontend.backward(batch, dEmbed);
+    Timing.lap("embed.bwd", t);
   }
 
   /** Zeroes gradients, runs forward (training mode) and backward; returns the loss. */

@@ -1,6 +1,7 @@
 package org.anisoscope.model;
 
 import com.google.common.base.Preconditions;
+import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
@@ -43,7 +44,9 @@ public final class SelfAttention {
    */
   INDArray forward(INDArray x, int batch, int seq, boolean training) {
     int bh = batch * heads;
+    long t = Timing.start();
     INDArray qkvOut = qkv.forward(x);                              // [B·T, 3C]
+    t = Timing.lap("attn.fwd.qkv", t);
     INDArray qkv5 = qkvOut.reshape(batch, seq, 3, heads, dHead);  // [B, T, 3, H, D] view
     INDArray q = q(batch, seq);                                    // [B, H, T, D]
     INDArray k = k(batch, seq);
@@ -51,22 +54,31 @@ public final class SelfAttention {
     q.assign(part(qkv5, 0));
     k.assign(part(qkv5, 1));
     v.assign(part(qkv5, 2));
+    t = Timing.lap("attn.fwd.split", t);
 
     INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
-    INDArray scores = pattern.reshape(bh, seq, seq);               // [B·H, T, T] view
+    INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
+    INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
     Nd4j.matmul(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true, false);
+    t = Timing.lap("attn.fwd.qk", t);
     scores.muli(1.0 / Math.sqrt(dHead));
     if (causal) {
       Nd4j.exec(new BroadcastAddOp(scores, mask(seq), scores, 1, 2));
     }
-    Nd4j.exec(new SoftMax(scores, scores, -1));
-    INDArray used = attnDropout.forward(scores, training);         // [B·H, T, T]
+    t = Timing.lap("attn.fwd.scale_mask", t);
+    Nd4j.exec(new SoftMax(scores, probs, -1));  // out of place: in place is 3x slower in M2.1
+    t = Timing.lap("attn.fwd.softmax", t);
+    INDArray used = attnDropout.forward(probs, training);          // [B·H, T, T]
 
     INDArray y = buf.get("y", bh, seq, dHead);                     // [B·H, T, D]
     Nd4j.matmul(used, v.reshape(bh, seq, dHead), y, false, false, false);
+    t = Timing.lap("attn.fwd.pv", t);
     INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
     merged.reshape(batch, seq, heads, dHead).assign(y.reshape(batch, heads, seq, dHead).permute(0, 2, 1, 3));
-    return proj.forward(merged);
+    t = Timing.lap("attn.fwd.merge", t);
+    INDArray result = proj.forward(merged);
+    Timing.lap("attn.fwd.proj", t);
+    return result;
   }
 
   /**
@@ -77,7 +89,9 @@ public final class SelfAttention {
   INDArray backward(INDArray x, INDArray dOut, int batch, int seq) {
     int bh = batch * heads;
     INDArray merged = buf.get("merged", (long) batch * seq, dModel);
+    long t = Timing.start();
     INDArray dMerged = proj.backward(merged, dOut);                // [B·T, C]
+    t = Timing.lap("attn.bwd.proj", t);
     INDArray dy = buf.get("dy", batch, heads, seq, dHead);         // [B, H, T, D]
     dy.assign(dMerged.reshape(batch, seq, heads, dHead).permute(0, 2, 1, 3));
     INDArray dy3 = dy.reshape(bh, seq, dHead);
@@ -90,25 +104,32 @@ public final class SelfAttention {
     INDArray dq = buf.get("dq", batch, heads, seq, dHead);
     INDArray dk = buf.get("dk", batch, heads, seq, dHead);
     INDArray dv = buf.get("dv", batch, heads, seq, dHead);
+    t = Timing.lap("attn.bwd.unmerge", t);
     INDArray pDropped = attnDropout.lastOutput(p3);              // P after dropout
     Nd4j.matmul(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false, false); // dv = Pᵀ dy
     Nd4j.matmul(dy3, v3, dP, false, true, false);                               // dP = dy vᵀ
     attnDropout.backward(dP);
+    t = Timing.lap("attn.bwd.dv_dP", t);
     // softmax backward: dS = P ⊙ (dP − Σ_j dP ⊙ P)
     INDArray rowDot = buf.get("rowDot", bh, seq);
     INDArray tmp = buf.get("tmpP", bh, seq, seq);
     tmp.assign(dP).muli(p3).sum(rowDot, 2);
     Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
     dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
+    t = Timing.lap("attn.bwd.softmax", t);
     Nd4j.matmul(dP, k3, dq.reshape(bh, seq, dHead), false, false, false);        // dq = dS k
     Nd4j.matmul(dP, q3, dk.reshape(bh, seq, dHead), true, false, false);         // dk = dSᵀ q
 
+    t = Timing.lap("attn.bwd.dq_dk", t);
     INDArray dQkv = buf.get("dqkv", (long) batch * seq, 3L * dModel);          // [B·T, 3C]
     INDArray dQkv5 = dQkv.reshape(batch, seq, 3, heads, dHead);
     part(dQkv5, 0).assign(dq);
     part(dQkv5, 1).assign(dk);
     part(dQkv5, 2).assign(dv);
-    return qkv.backward(x, dQkv);
+    t = Timing.lap("attn.bwd.join", t);
+    INDArray dx = qkv.backward(x, dQkv);
+    Timing.lap("attn.bwd.qkv", t);
+    return dx;
   }
 
   /** {@code [B, T, H, D] → [B, H, T, D]} view of q (0), k (1) or v (2) inside {@code [B, T, 3, H, D]}. */

@@ -46,8 +46,8 @@ public final class TokenEmbedding implements Frontend {
     int n = batch.positions();
     INDArray d = drop.backward(dEmbed);                            // [B·T, C]
     // dwpe[t] += Σ_b d[b, t]
-    wpe.grad().get(NDArrayIndex.interval(0, batch.seq()), NDArrayIndex.all())
-        .addi(d.reshape(batch.size(), batch.seq(), dModel).sum(0));
+    buf.addColumnSums(d.reshape(batch.size(), (long) batch.seq() * dModel),
+        wpe.grad().get(NDArrayIndex.interval(0, batch.seq()), NDArrayIndex.all()).reshape(1, (long) batch.seq() * dModel));
     // dwte += onehot(tokens)ᵀ d: one GEMM that adds repeated tokens correctly, on any backend.
     INDArray oneHot = oneHot(batch.tokens(), n);                     // [B·T, V]
     Nd4j.gemm(oneHot, d, wte.grad(), true, false, 1.0, 1.0);
