@@ -5,8 +5,5 @@
 # Prints a table (file/step/hook x metrics); --out writes long CSV source,step,hook,metric,value.
 # Bad input: one line on stderr, exit code 2. Paths are relative to the caller's directory.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-if [[ ! -d "$root/experiments/target/lib" ]]; then
-  (cd "$root" && mvn -q -B -DskipTests package)
-fi
+source "$(dirname "$0")/ensure-built.sh"; root="$ROOT"
 exec java -cp "$root/core/target/classes:$root/experiments/target/lib/*" org.anisoscope.metrics.AnalyzeVectors "$@"

@@ -12,7 +12,7 @@ import java.util.List;
  * it the same validated access.
  */
 public record Settings(Keys keys, String configName, RunSettings run, ModelSettings model, TrainSettings train,
-    ProbeSettings probe, String objective, String modality) {
+    ProbeSettings probe, String objective, double maskProbability, double temperature, String modality) {
 
   public static Settings load(Path file, List<String> overrides) {
     Config c = ConfigLoader.load(file, overrides);
@@ -26,8 +26,21 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
     if (!Objectives.registry().contains(objective)) {
       throw k.invalid("anisoscope.objective.type", "one of " + Objectives.registry().names());
     }
-    return new Settings(k, configName, RunSettings.read(k), ModelSettings.read(k), TrainSettings.read(k),
-        ProbeSettings.read(k), objective, k.oneOf("anisoscope.data.modality", java.util.Set.of("text")));
+    ModelSettings model = ModelSettings.read(k);
+    if (objective.equals("causal-lm") && !model.causal()) {
+      throw k.invalid("anisoscope.model.causal", "true for objective.type = causal-lm (a decoder)");
+    }
+    if (objective.equals("masked-lm") && model.causal()) {
+      throw k.invalid("anisoscope.model.causal", "false for objective.type = masked-lm (an encoder)");
+    }
+    if (objective.equals("contrastive") && model.dropout() == 0) {
+      throw k.invalid("anisoscope.model.dropout", "> 0 for objective.type = contrastive (the two views differ "
+          + "only by their dropout masks)");
+    }
+    return new Settings(k, configName, RunSettings.read(k), model, TrainSettings.read(k),
+        ProbeSettings.read(k), objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
+        k.doubleIn("anisoscope.objective.temperature", 1e-4, 100.0),
+        k.oneOf("anisoscope.data.modality", java.util.Set.of("text")));
   }
 
   public Config config() {

@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -89,18 +90,22 @@ public final class Trainer {
     CsvLog evalCsv;
     CsvLog probeCsv;
     Path latest = run.checkpoints().resolve(LATEST);
+    List<String> trainColumns = new ArrayList<>(RunDirectory.TRAIN_COLUMNS);
+    trainColumns.addAll(model.objective().scalarNames());
+    List<String> evalColumns = new ArrayList<>(RunDirectory.EVAL_COLUMNS);
+    evalColumns.addAll(model.objective().scalarNames());
     if (resume) {
       Checkpoint c = Checkpoint.read(latest);
       c.restore(model.params(), adam);
       start = c.step();
       bestVal = c.bestValLoss();
-      trainCsv = CsvLog.resume(run.file("train.csv"), RunDirectory.TRAIN_COLUMNS, start);
-      evalCsv = CsvLog.resume(run.file("eval.csv"), RunDirectory.EVAL_COLUMNS, start);
+      trainCsv = CsvLog.resume(run.file("train.csv"), trainColumns, start);
+      evalCsv = CsvLog.resume(run.file("eval.csv"), evalColumns, start);
       probeCsv = CsvLog.resume(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS, start);
       out.printf(Locale.ROOT, "resuming %s at step %d of %d%n", run.path(), start, totalSteps);
     } else {
-      trainCsv = CsvLog.create(run.file("train.csv"), RunDirectory.TRAIN_COLUMNS);
-      evalCsv = CsvLog.create(run.file("eval.csv"), RunDirectory.EVAL_COLUMNS);
+      trainCsv = CsvLog.create(run.file("train.csv"), trainColumns);
+      evalCsv = CsvLog.create(run.file("eval.csv"), evalColumns);
       probeCsv = CsvLog.create(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS);
     }
     Probe probe = new Probe(settings.probe(), model, data.probeBatches(settings.probe().sequences(),
@@ -145,7 +150,7 @@ public final class Trainer {
       int epoch = (int) ((done - 1) / stepsPerEpoch) + 1;
       double tokensPerS = batch.positions() / dt;
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      trainCsv.append(done, epoch, r.loss(), lr, gradNorm, tokensPerS, elapsed);
+      trainCsv.append(row(r, done, epoch, r.loss(), lr, gradNorm, tokensPerS, elapsed));
       windowSeconds += dt;
       windowLoss += r.loss();
       windowSteps++;
@@ -175,13 +180,17 @@ public final class Trainer {
     long s0 = System.nanoTime();
     double sum = 0;
     double weight = 0;
+    java.util.Map<String, Double> scalarSums = new java.util.HashMap<>();
     for (Batch b : evalBatches) {
       LossResult r = model.forward(b, false);
       sum += r.loss() * r.weight();
       weight += r.weight();
+      for (java.util.Map.Entry<String, Double> e : r.scalars().entrySet()) {
+        scalarSums.merge(e.getKey(), e.getValue() * r.weight(), Double::sum);
+      }
     }
     double loss = sum / weight;
-    evalCsv.append(step, epoch, "val", loss);
+    evalCsv.append(row(scalarSums, weight, step, epoch, "val", loss));
     lastValLoss = loss;
     evalSeconds += (System.nanoTime() - s0) / 1e9;
     out.printf(Locale.ROOT, "eval step %d: val loss %.4f%n", step, loss);
@@ -191,6 +200,25 @@ public final class Trainer {
         Checkpoint.of(step, bestVal, model.params(), adam).write(run.checkpoints().resolve(BEST));
       }
     }
+  }
+
+  /** The fixed columns followed by the objective's scalars (batch-weighted means for evaluation). */
+  private Object[] row(LossResult r, Object... fixed) {
+    List<String> names = model.objective().scalarNames();
+    Object[] out = java.util.Arrays.copyOf(fixed, fixed.length + names.size());
+    for (int i = 0; i < names.size(); i++) {
+      out[fixed.length + i] = r.scalars().getOrDefault(names.get(i), Double.NaN);
+    }
+    return out;
+  }
+
+  private Object[] row(java.util.Map<String, Double> sums, double weight, Object... fixed) {
+    List<String> names = model.objective().scalarNames();
+    Object[] out = java.util.Arrays.copyOf(fixed, fixed.length + names.size());
+    for (int i = 0; i < names.size(); i++) {
+      out[fixed.length + i] = sums.getOrDefault(names.get(i), Double.NaN) / weight;
+    }
+    return out;
   }
 
   private void timedProbe(Probe probe, long step, int epoch) throws IOException {

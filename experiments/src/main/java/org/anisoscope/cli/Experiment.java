@@ -4,6 +4,8 @@ import com.typesafe.config.ConfigFactory;
 import org.anisoscope.config.Settings;
 import org.anisoscope.model.Model;
 import org.anisoscope.objective.CausalLm;
+import org.anisoscope.objective.Contrastive;
+import org.anisoscope.objective.ObjectiveFactory;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.reports.CsvTable;
 import org.anisoscope.reports.RunReport;
@@ -64,8 +66,9 @@ public final class Experiment {
 
   private Path train(Settings s, TextData data, RunDirectory run, boolean resume, List<String> commandLine)
       throws IOException {
-    Model model = new Model(s.model().toConfig(data.tokenizer().vocabSize()),
-        Objectives.registry().create(s.objective()), s.run().seed());
+    ObjectiveFactory objective = s.objective().equals(Contrastive.NAME)
+        ? Contrastive.withTemperature(s.temperature()) : Objectives.registry().create(s.objective());
+    Model model = new Model(s.model().toConfig(data.tokenizer().vocabSize()), objective, s.run().seed());
     Provenance prov = new Provenance(s.run().seed(), commandLine);
     if (data.sourceFile() != null) {
       prov.addDataFile("corpus", data.sourceFile());
@@ -75,7 +78,7 @@ public final class Experiment {
     Path provFile = run.file(resume ? "provenance-resume.json" : "provenance.json");
     prov.write(provFile);
 
-    Trainer trainer = new Trainer(s, model, data.windows(s), run, out);
+    Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
     out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens%n", run.path(),
         s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
         ((Number) data.provenance().get("train_tokens")).longValue(),

@@ -105,6 +105,28 @@ class MainTest {
   }
 
   @Test
+  void maskedLmTrainsAnEncoderAndLogsMaskedAccuracy() throws Exception {
+    assertEquals(0, run(tinyConfig().toString(), "objective.type=masked-lm", "model.causal=false",
+        "train.sample-tokens=0"), err.toString());
+    List<String> header = List.of(Files.readAllLines(tmp.resolve("runs/tiny/train.csv")).get(0).split(","));
+    assertTrue(header.contains("masked_acc"), header.toString());
+    assertTrue(Files.readAllLines(tmp.resolve("runs/tiny/eval.csv")).get(0).contains("masked_acc"));
+  }
+
+  @Test
+  void contrastiveTrainsOnTwoDropoutViews() throws Exception {
+    assertEquals(0, run(tinyConfig().toString(), "objective.type=contrastive", "model.causal=false",
+        "model.dropout=0.1", "train.sample-tokens=0"), err.toString());
+    assertTrue(Files.readAllLines(tmp.resolve("runs/tiny/train.csv")).get(0).contains("retrieval_acc"));
+  }
+
+  @Test
+  void objectiveAndAttentionMaskMustAgree() throws Exception {
+    assertEquals(Main.BAD_INPUT, run(tinyConfig().toString(), "objective.type=masked-lm"));
+    assertTrue(err.toString().contains("anisoscope.model.causal"), err.toString());
+  }
+
+  @Test
   void helpDescribesUsage() {
     assertEquals(0, run("--help"));
     assertTrue(out.toString().contains("--resume"));

@@ -3,7 +3,12 @@ package org.anisoscope.text;
 import org.anisoscope.config.Keys;
 import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
+import org.anisoscope.data.BatchSource;
+import org.anisoscope.data.Masking;
 import org.anisoscope.data.Tokenizer;
+import org.anisoscope.objective.Contrastive;
+import org.anisoscope.objective.MaskedLm;
+import org.anisoscope.objective.ObjectiveBatches;
 import org.anisoscope.data.TokenWindows;
 
 import java.io.IOException;
@@ -121,6 +126,31 @@ public final class TextData {
   public TokenWindows windows(Settings s) {
     return new TokenWindows(train, val, s.model().context(), s.train().batchSize(), s.train().evalBatches(),
         s.run().seed());
+  }
+
+  /**
+   * The batches the configured objective trains on: next-token windows, masked for {@code masked-lm}, paired
+   * views for {@code contrastive}.
+   */
+  public BatchSource batches(Settings s) {
+    TokenWindows windows = windows(s);
+    return switch (s.objective()) {
+      case MaskedLm.NAME -> ObjectiveBatches.masked(windows, masking(s.maskProbability()), s.run().seed());
+      case Contrastive.NAME -> ObjectiveBatches.paired(windows);
+      default -> windows;
+    };
+  }
+
+  /** BERT masking with this tokenizer's mask id; its other special ids are never chosen nor drawn. */
+  Masking masking(double probability) {
+    SpecialIds ids = (SpecialIds) tokenizer;
+    int mask = ids.maskId().orElseThrow(() -> new SettingsException("tokenizer " + tokenizer.name()
+        + " has no mask id; masked-lm needs one"));
+    Set<Integer> specials = new java.util.HashSet<>();
+    for (java.util.OptionalInt o : List.of(ids.unkId(), ids.padId(), ids.bosId(), ids.eosId())) {
+      o.ifPresent(specials::add);
+    }
+    return new Masking(mask, tokenizer.vocabSize(), specials, probability);
   }
 
   public Tokenizer tokenizer() {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Training-step benchmark: experiments/bench.sh [--vs-torch] [--sections] CONFIG [key=value...]
+# Prints median ms/step, tokens/s, achieved GFLOP/s and its share of this run's measured GEMM peak, peak RSS;
+# last line: bench: ms_per_step=… tokens_per_s=… gflops=… peak_share=… rss_mb=…
+# --vs-torch: the same model and batch in PyTorch (benchmarks/torch_gpt.py, Debian python3-torch), the two
+# run alternately (Java, PyTorch, Java, PyTorch) and the medians and their ratio are printed.
+set -euo pipefail
+VS=0
+if [[ "${1:-}" == "--vs-torch" ]]; then VS=1; shift; fi
+source "$(dirname "$0")/ensure-built.sh"
+java_bench() { java -Xmx3g -cp "$CP" org.anisoscope.cli.Bench "$@"; }
+if [[ $VS == 0 ]]; then
+  exec java -Xmx3g -Danisoscope.timing="$([[ " $* " == *" --sections "* ]] && echo true || echo false)" \
+    -cp "$CP" org.anisoscope.cli.Bench "$@"
+fi
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "bench.sh --vs-torch needs PyTorch: apt-get install python3-torch python3-numpy libopenblas0-pthread" >&2
+  exit 3
+fi
+TORCH_ARGS=$(java -cp "$CP" org.anisoscope.cli.Bench --torch-args "$@")
+declare -a J T
+for round in 1 2; do
+  J+=("$(java_bench "$@" | tee /dev/stderr | grep '^bench:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
+  T+=("$(/usr/bin/python3 "$ROOT/benchmarks/torch_gpt.py" bench $TORCH_ARGS --threads "$OMP_NUM_THREADS" \
+    | tee /dev/stderr | grep '^torch:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
+done
+python3 - "${J[@]}" "${T[@]}" <<'PY'
+import statistics, sys
+v = [float(x) for x in sys.argv[1:]]
+j, t = v[:len(v)//2], v[len(v)//2:]
+jm, tm = statistics.median(j), statistics.median(t)
+print(f"java ms/step {j} torch ms/step {t}")
+print(f"vs-torch: java_ms_per_step={jm:.1f} torch_ms_per_step={tm:.1f} ratio={jm/tm:.3f}")
+PY

@@ -1,0 +1,15 @@
+# Sourced by the experiments/*.sh scripts: builds the project (mvn package, tests skipped) when it has never
+# been built or a pom or main source changed since the last build, and sets ROOT and CP (the runtime classpath).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STAMP="$ROOT/experiments/target/.built"
+if [[ ! -f "$STAMP" || -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$STAMP" -print -quit 2>/dev/null)" ]]; then
+  echo "building anisoscope (mvn package, tests skipped)..." >&2
+  (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  touch "$STAMP"
+fi
+CP="$ROOT/experiments/target/classes:$ROOT/experiments/target/lib/*"
+# Two BLAS/OpenMP threads (the reference machine has 2 cores) and passive waiting: ND4J runs hundreds of small
+# OpenMP regions per step, and threads spinning for a descheduled peer made steps 10x slower whenever anything
+# else ran on the machine (measured: 13 s vs 1.2 s per step). Export your own values to override.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"

@@ -1,0 +1,182 @@
+package org.anisoscope.cli;
+
+import org.anisoscope.config.Settings;
+import org.anisoscope.config.SettingsException;
+import org.anisoscope.data.Batch;
+import org.anisoscope.model.Model;
+import org.anisoscope.model.ModelConfig;
+import org.anisoscope.objective.Objectives;
+import org.anisoscope.train.AdamW;
+import org.anisoscope.util.Seeds;
+import org.anisoscope.util.Timing;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * The training-step benchmark behind experiments/bench.sh: the configured model on random token batches (as the
+ * PyTorch peer does), full step (forward, backward, clipping, AdamW), median over the measured steps.
+ */
+@Command(name = "bench.sh", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Times full training steps of the model a configuration describes, on random tokens.",
+        "Last line: bench: ms_per_step=… tokens_per_s=… gflops=… peak_share=… rss_mb=…"})
+public final class Bench implements Callable<Integer> {
+  @Parameters(paramLabel = "CONFIG|KEY=VALUE", description = "A configuration file and key=value overrides.")
+  private List<String> args = new ArrayList<>();
+
+  @Option(names = "--steps", defaultValue = "20", description = "Measured steps (default: ${DEFAULT-VALUE}).")
+  private int steps;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured first steps (default: ${DEFAULT-VALUE}).")
+  private int warmup;
+
+  @Option(names = "--vocab", defaultValue = "90", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
+  private int vocab;
+
+  @Option(names = "--sections", description = "Also print where the step's time goes (per section).")
+  private boolean sections;
+
+  @Option(names = "--torch-args", description = "Only print the arguments that give benchmarks/torch_gpt.py the "
+      + "same model and batch, then exit.")
+  private boolean torchArgs;
+
+  public static void main(String... argv) {
+    System.exit(new CommandLine(new Bench()).execute(argv));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Path config = null;
+    List<String> overrides = new ArrayList<>();
+    for (String a : args) {
+      if (a.contains("=")) {
+        overrides.add(a);
+      } else {
+        config = Path.of(a);
+      }
+    }
+    Settings s;
+    try {
+      s = Settings.load(config, overrides);
+    } catch (SettingsException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    ModelConfig mc = s.model().toConfig(vocab);
+    if (torchArgs) {
+      System.out.printf(Locale.ROOT, "--layers %d --heads %d --d-model %d --d-ff %d --context %d --batch %d "
+              + "--vocab %d --steps %d --warmup %d --seed %d --dropout %s%n", mc.layers(), mc.heads(), mc.dModel(),
+          mc.dFf(), mc.context(), s.train().batchSize(), vocab, steps, warmup, s.run().seed(), mc.dropout());
+      return 0;
+    }
+    Model model = new Model(mc, Objectives.registry().create(s.objective()), s.run().seed());
+    AdamW adam = new AdamW(model.params(), s.train().beta1(), s.train().beta2(), 1e-8, s.train().weightDecay());
+    int b = s.train().batchSize();
+    int t = mc.context();
+    double peak = gemmPeak();
+    double flops = stepFlops(mc, b, t);
+    double[] ms = new double[steps];
+    for (int i = 0; i < warmup + steps; i++) {
+      Batch batch = randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, i));
+      long t0 = System.nanoTime();
+      model.forwardBackward(batch);
+      double norm = model.params().grads().norm2Number().doubleValue();
+      if (norm > s.train().gradClip() && s.train().gradClip() > 0) {
+        model.params().grads().muli(s.train().gradClip() / norm);
+      }
+      adam.step(s.train().lr());
+      double dt = (System.nanoTime() - t0) / 1e6;
+      if (i >= warmup) {
+        ms[i - warmup] = dt;
+      }
+      if (i == warmup - 1 && sections) {
+        Timing.report(); // drop the warm-up steps
+      }
+    }
+    double[] sorted = ms.clone();
+    Arrays.sort(sorted);
+    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    double gflops = flops / (median / 1000) / 1e9;
+    long rss = peakRssMb();
+    System.out.printf(Locale.ROOT, "model: %d layers, %d heads, d_model %d, d_ff %d, context %d, batch %d, "
+            + "vocab %d, %,d parameters, %.1f GFLOP/step (GEMMs)%n", mc.layers(), mc.heads(), mc.dModel(), mc.dFf(),
+        t, b, vocab, model.params().count(), flops / 1e9);
+    System.out.printf(Locale.ROOT, "steps (ms): %s%n", Arrays.toString(Arrays.stream(ms)
+        .map(x -> Math.round(x * 10) / 10.0).toArray()));
+    System.out.printf(Locale.ROOT, "GEMM peak in this run: %.0f GFLOP/s ([4096,128]x[128,512] float32)%n", peak);
+    if (sections && Timing.ENABLED) {
+      System.out.print(Timing.report());
+    }
+    System.out.printf(Locale.ROOT, "bench: ms_per_step=%.1f tokens_per_s=%.0f gflops=%.1f peak_share=%.3f "
+        + "rss_mb=%d%n", median, b * t / (median / 1000), gflops, gflops / peak, rss);
+    return 0;
+  }
+
+  static Batch randomBatch(int b, int t, int vocab, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int[] tok = new int[b * t];
+    int[] tg = new int[b * t];
+    for (int i = 0; i < tok.length; i++) {
+      tok[i] = r.nextInt(vocab);
+      tg[i] = r.nextInt(vocab);
+    }
+    return new Batch(b, t, tok, tg);
+  }
+
+  /**
+   * Matrix-multiply FLOPs of one training step (forward + backward = 3 × forward, the standard count): per block
+   * the q/k/v, output, and two MLP projections, the two attention products; the LM head; the embedding's
+   * one-hot gradient GEMM.
+   */
+  static double stepFlops(ModelConfig c, int b, int t) {
+    double n = (double) b * t;
+    double perLayer = 2 * n * c.dModel() * 3 * c.dModel() + 2 * n * c.dModel() * c.dModel()
+        + 2 * 2 * n * c.dModel() * c.dFf() + 2 * 2 * (double) b * t * t * c.dModel();
+    double head = 2 * n * c.dModel() * c.vocab();
+    return 3 * (c.layers() * perLayer + head) + 2 * n * c.vocab() * c.dModel();
+  }
+
+  /** Best of 10 GEMMs of the notes' reference shape into a preallocated output. */
+  static double gemmPeak() {
+    INDArray a = Nd4j.rand(DataType.FLOAT, 4096, 128);
+    INDArray w = Nd4j.rand(DataType.FLOAT, 128, 512);
+    INDArray c = Nd4j.create(DataType.FLOAT, 4096, 512);
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < 13; i++) {
+      long t0 = System.nanoTime();
+      Nd4j.gemm(a, w, c, false, false, 1.0, 0.0);
+      if (i >= 3) {
+        best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return 2.0 * 4096 * 128 * 512 / best / 1e9;
+  }
+
+  static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
