@@ -6,12 +6,12 @@ import java.util.List;
 
 /** {@code anisoscope.probe.*}. */
 public record ProbeSettings(int everySteps, int sequences, int batchSize, List<String> hooks, List<String> metrics,
-    int bootstrap, boolean saveVectors) {
+    int bootstrap, boolean saveVectors, int frequencyGroups) {
 
   static ProbeSettings read(Keys k) {
     List<String> hooks = k.stringList("anisoscope.probe.hooks");
     for (String h : hooks) {
-      if (!h.matches("hook_embed|ln_final\\.hook_normalized|blocks\\.(\\*|\\d+)\\.(hook_resid_pre|hook_resid_mid"
+      if (!h.matches("W_E|W_U|hook_embed|ln_final\\.hook_normalized|blocks\\.(\\*|\\d+)\\.(hook_resid_pre|hook_resid_mid"
           + "|hook_resid_post|attn\\.hook_q|attn\\.hook_k|attn\\.hook_pattern)")) {
         throw k.invalid("anisoscope.probe.hooks", "hook names of DESIGN.md (e.g. hook_embed, "
             + "blocks.*.hook_resid_post, blocks.0.attn.hook_q), not '" + h + "'");
@@ -29,6 +29,7 @@ public record ProbeSettings(int everySteps, int sequences, int batchSize, List<S
         k.intIn("anisoscope.probe.batch-size", 1, 1_000_000),
         List.copyOf(hooks), List.copyOf(metrics),
         k.intIn("anisoscope.probe.bootstrap", 0, 1_000_000),
-        k.bool("anisoscope.probe.save-vectors"));
+        k.bool("anisoscope.probe.save-vectors"),
+        k.intIn("anisoscope.probe.frequency-groups", 0, 100));
   }
 }

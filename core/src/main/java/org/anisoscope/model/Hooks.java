@@ -8,6 +8,10 @@ package org.anisoscope.model;
 public final class Hooks {
   public static final String EMBED = "hook_embed";
   public static final String LN_FINAL = "ln_final.hook_normalized";
+  /** The token embedding matrix as a point cloud: {@code [vocab, d_model]} (TransformerLens's W_E). */
+  public static final String W_E = "W_E";
+  /** The unembedding (output) matrix as a point cloud, one row per token: {@code [vocab, d_model]} (W_U). */
+  public static final String W_U = "W_U";
 
   private Hooks() {
   }

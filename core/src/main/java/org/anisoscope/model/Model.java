@@ -107,6 +107,26 @@ public final class Model {
     return out;
   }
 
+  /**
+   * The token embedding {@code W_E} and the output matrix {@code W_U} as {@code [vocab, d_model]} point clouds
+   * (rows = tokens): the degeneration argument of Gao et al. 2019 is about these rows. With tied weights they are
+   * the same matrix. Empty for frontends without a token table.
+   */
+  public Map<String, INDArray> matrixHooks() {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    if (frontend instanceof TokenEmbedding te) {
+      out.put(Hooks.W_E, te.tokenTable().value());
+      INDArray unembed = te.tokenTable().value();
+      for (Param p : store.params()) {
+        if (p.name().endsWith("head.W")) {     // untied: [C, V]
+          unembed = p.value().transpose();
+        }
+      }
+      out.put(Hooks.W_U, unembed);
+    }
+    return out;
+  }
+
   public ModelConfig config() {
     return config;
   }

@@ -26,6 +26,8 @@ public final class HookSelector {
       all.add(Hooks.residPost(l));
     }
     all.add(Hooks.LN_FINAL);
+    all.add(Hooks.W_E);
+    all.add(Hooks.W_U);
     Set<String> out = new LinkedHashSet<>();
     for (String name : all) {
       for (String p : patterns) {

@@ -39,6 +39,7 @@ public final class Probe {
   private final RunDirectory run;
   private final long seed;
   private final int sequences;
+  private TokenGroups tokenGroups;
 
   public Probe(ProbeSettings settings, Model model, List<Batch> batches, CsvLog csv, RunDirectory run, long seed) {
     this.settings = settings;
@@ -53,6 +54,15 @@ public final class Probe {
     this.metrics = Metrics.create(settings.metrics());
   }
 
+  private final Metric cosMean = Metrics.registry().create("cos_mean");
+  private final Metric partition = Metrics.registry().create("partition_iw");
+
+  /** Also report {@code cos_mean} per token-frequency group on every vector hook. */
+  public Probe withTokenGroups(TokenGroups groups) {
+    this.tokenGroups = groups;
+    return this;
+  }
+
   /** Probes the model as it is now, labelled {@code step}/{@code epoch}. */
   public void run(long step, int epoch) throws IOException {
     int seq = batches.get(0).seq();
@@ -62,6 +72,7 @@ public final class Probe {
     Map<String, float[][]> perHead = new LinkedHashMap<>(); // q/k hook → per head [N, D]
     Map<String, double[]> entropy = new LinkedHashMap<>();  // pattern hook → per head Σ row entropies
     int[] seqIds = new int[n];
+    int[] inputTokens = new int[n];
     int row = 0;
     int seqOffset = 0;
     for (Batch b : batches) {
@@ -70,6 +81,7 @@ public final class Probe {
       int rows = b.positions();
       for (int i = 0; i < rows; i++) {
         seqIds[row + i] = seqOffset + i / seq;
+        inputTokens[row + i] = b.tokens() == null ? -1 : b.tokens()[i];
       }
       for (String h : hooks) {
         INDArray a = live.get(h);
@@ -103,7 +115,11 @@ public final class Probe {
     List<Object[]> out = new ArrayList<>();
     for (Map.Entry<String, float[]> e : vectors.entrySet()) {
       HookVectors v = new HookVectors(e.getValue(), n, e.getValue().length / n, seqIds);
-      emit(out, step, epoch, e.getKey(), null, vectorMetrics(v, step, settings.bootstrap()));
+      Map<String, Double> values = vectorMetrics(v, step, settings.bootstrap());
+      if (tokenGroups != null) {
+        values.putAll(frequencyGroups(v, inputTokens));
+      }
+      emit(out, step, epoch, e.getKey(), null, values);
       if (settings.saveVectors()) {
         Npy.writeFloat32(run.probeVectors(step).resolve(e.getKey() + ".npy"), e.getValue(), n, v.d());
       }
@@ -136,12 +152,51 @@ public final class Probe {
             (long) heads * (e.getValue()[0].length / n));
       }
     }
+    for (Map.Entry<String, INDArray> e : model.matrixHooks().entrySet()) {
+      if (hooks.contains(e.getKey())) {
+        float[] m = floats(e.getValue());
+        int rows = (int) e.getValue().size(0);
+        HookVectors v = HookVectors.of(m, rows, (int) e.getValue().size(1));
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Metric metric : metrics) {
+          if (!metric.name().equals("cos_mean_intra")) {  // one "sequence": the same as cos_mean
+            values.putAll(metric.compute(v));
+          }
+        }
+        values.putIfAbsent("partition_iw", partition.compute(v).get("partition_iw"));
+        emit(out, step, epoch, e.getKey(), null, values);
+      }
+    }
     for (Map.Entry<String, double[]> e : entropy.entrySet()) {
       for (int hd = 0; hd < heads; hd++) {
         emit(out, step, epoch, e.getKey(), hd, Map.of(HeadMetrics.ATTN_ENTROPY, e.getValue()[hd] / n));
       }
     }
     csv.appendAll(out);
+  }
+
+  /** cos_mean of the rows whose input token is in each frequency group (NaN for a group with < 2 rows). */
+  private Map<String, Double> frequencyGroups(HookVectors v, int[] tokens) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int g = 0; g < tokenGroups.groups(); g++) {
+      int count = 0;
+      for (int t : tokens) {
+        if (tokenGroups.groupOf(t) == g) {
+          count++;
+        }
+      }
+      float[] rows = new float[count * v.d()];
+      int r = 0;
+      for (int i = 0; i < v.n(); i++) {
+        if (tokenGroups.groupOf(tokens[i]) == g) {
+          System.arraycopy(v.data(), i * v.d(), rows, r * v.d(), v.d());
+          r++;
+        }
+      }
+      out.put(TokenGroups.metricName(g), count < 2 ? Double.NaN
+          : cosMean.compute(HookVectors.of(rows, count, v.d())).get("cos_mean"));
+    }
+    return out;
   }
 
   private Map<String, Double> vectorMetrics(HookVectors v, long step, int bootstrap) {

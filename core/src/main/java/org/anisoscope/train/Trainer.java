@@ -48,6 +48,7 @@ public final class Trainer {
   private double trainSeconds;
   private double lastValLoss = Double.NaN;
   private long stopAt = Long.MAX_VALUE;
+  private org.anisoscope.probe.TokenGroups tokenGroups;
 
   public Trainer(Settings settings, Model model, BatchSource data, RunDirectory run, PrintStream out) {
     this.settings = settings;
@@ -72,6 +73,12 @@ public final class Trainer {
    */
   public Trainer stopAt(long step) {
     this.stopAt = step;
+    return this;
+  }
+
+  /** Token-frequency groups for the probe's {@code cos_mean_freq_q*} rows (token-based modalities). */
+  public Trainer withTokenGroups(org.anisoscope.probe.TokenGroups groups) {
+    this.tokenGroups = groups;
     return this;
   }
 
@@ -110,6 +117,9 @@ public final class Trainer {
     }
     Probe probe = new Probe(settings.probe(), model, data.probeBatches(settings.probe().sequences(),
         settings.probe().batchSize()), probeCsv, run, seed);
+    if (tokenGroups != null) {
+      probe.withTokenGroups(tokenGroups);
+    }
     try (trainCsv; evalCsv; probeCsv) {
       if (start == 0) {
         timedProbe(probe, 0, 0);

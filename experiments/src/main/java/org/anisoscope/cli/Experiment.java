@@ -7,6 +7,7 @@ import org.anisoscope.objective.CausalLm;
 import org.anisoscope.objective.Contrastive;
 import org.anisoscope.objective.ObjectiveFactory;
 import org.anisoscope.objective.Objectives;
+import org.anisoscope.probe.TokenGroups;
 import org.anisoscope.reports.CsvTable;
 import org.anisoscope.reports.RunReport;
 import org.anisoscope.run.Provenance;
@@ -79,6 +80,10 @@ public final class Experiment {
     prov.write(provFile);
 
     Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
+    if (s.probe().frequencyGroups() > 0) {
+      trainer.withTokenGroups(TokenGroups.byFrequency(data.trainTokens(), data.tokenizer().vocabSize(),
+          s.probe().frequencyGroups()));
+    }
     out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens%n", run.path(),
         s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
         ((Number) data.provenance().get("train_tokens")).longValue(),

@@ -65,6 +65,9 @@ class MainTest {
     assertTrue(printed.contains("ETA"), printed);
     assertEquals(11, Files.readAllLines(run.resolve("train.csv")).size(), "header + 10 steps");
     assertTrue(Files.readString(run.resolve("provenance.json")).contains("\"sha256\""));
+    String probes = Files.readString(run.resolve("probes.csv"));
+    assertTrue(probes.contains(",hook_embed,,,cos_mean_freq_q1,"), "frequency quintiles");
+    assertTrue(probes.contains(",W_E,,,cos_mean,") && probes.contains(",W_U,,,partition_iw,"), "matrices");
   }
 
   @Test

@@ -153,6 +153,11 @@ public final class TextData {
     return new Masking(mask, tokenizer.vocabSize(), specials, probability);
   }
 
+  /** The encoded training split (not copied: do not modify). */
+  public int[] trainTokens() {
+    return train;
+  }
+
   public Tokenizer tokenizer() {
     return tokenizer;
   }

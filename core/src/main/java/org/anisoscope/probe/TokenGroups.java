@@ -1,0 +1,60 @@
+package org.anisoscope.probe;
+
+import com.google.common.base.Preconditions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Token types split by their training-set frequency into equal-sized groups (quintiles by default): group 1
+ * holds the most frequent fifth of the types that occur, group 5 the rarest. The probe reports {@code cos_mean}
+ * of the hidden states at positions whose input token falls in each group ({@code cos_mean_freq_q1} …
+ * {@code _q5}), which tests the long-tail explanation of anisotropy (Gao et al. 2019) directly: if rare tokens
+ * drive it, their group should be the most anisotropic.
+ */
+public final class TokenGroups {
+  private final int[] groupOfToken; // -1 = never seen in training
+  private final int groups;
+
+  private TokenGroups(int[] groupOfToken, int groups) {
+    this.groupOfToken = groupOfToken;
+    this.groups = groups;
+  }
+
+  /** Groups the types of {@code vocab} by their count in {@code trainTokens} (ties broken by id). */
+  public static TokenGroups byFrequency(int[] trainTokens, int vocab, int groups) {
+    Preconditions.checkArgument(groups >= 1, "groups must be >= 1, got %s", groups);
+    long[] counts = new long[vocab];
+    for (int t : trainTokens) {
+      counts[t]++;
+    }
+    List<Integer> seen = new ArrayList<>();
+    for (int id = 0; id < vocab; id++) {
+      if (counts[id] > 0) {
+        seen.add(id);
+      }
+    }
+    seen.sort(Comparator.<Integer>comparingLong(id -> -counts[id]).thenComparingInt(id -> id));
+    int[] group = new int[vocab];
+    java.util.Arrays.fill(group, -1);
+    for (int rank = 0; rank < seen.size(); rank++) {
+      group[seen.get(rank)] = (int) ((long) rank * groups / seen.size());
+    }
+    return new TokenGroups(group, groups);
+  }
+
+  /** 0-based group of {@code token}, or -1 when it never occurs in training. */
+  public int groupOf(int token) {
+    return token >= 0 && token < groupOfToken.length ? groupOfToken[token] : -1;
+  }
+
+  public int groups() {
+    return groups;
+  }
+
+  /** The metric name of group {@code g} (0-based): {@code cos_mean_freq_q<g+1>}. */
+  public static String metricName(int g) {
+    return "cos_mean_freq_q" + (g + 1);
+  }
+}
