@@ -43,6 +43,10 @@ public final class HookSelector {
     return hook.endsWith(".attn.hook_q") || hook.endsWith(".attn.hook_k");
   }
 
+  static boolean isMatrix(String hook) {
+    return hook.equals(Hooks.W_E) || hook.equals(Hooks.W_U);
+  }
+
   static boolean isPattern(String hook) {
     return hook.endsWith(".attn.hook_pattern");
   }

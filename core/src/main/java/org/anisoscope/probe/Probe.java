@@ -84,6 +84,9 @@ public final class Probe {
         inputTokens[row + i] = b.tokens() == null ? -1 : b.tokens()[i];
       }
       for (String h : hooks) {
+        if (HookSelector.isMatrix(h)) {
+          continue;                  // parameters, not activations: handled once below
+        }
         INDArray a = live.get(h);
         if (HookSelector.isHeadVectors(h)) {
           float[][] dst = perHead.computeIfAbsent(h, k -> new float[heads][]);
