@@ -4,9 +4,9 @@ import org.anisoscope.metrics.Metrics;
 
 import java.util.List;
 
-/** {@code anisoscope.probe.*}. */
+/** {@code anisoscope.probe.*}; {@code maxVectorMb} bounds what {@code saveVectors} may write (0 = no bound). */
 public record ProbeSettings(int everySteps, int sequences, int batchSize, List<String> hooks, List<String> metrics,
-    int bootstrap, boolean saveVectors, int frequencyGroups) {
+    int bootstrap, boolean saveVectors, int frequencyGroups, int maxVectorMb) {
 
   static ProbeSettings read(Keys k) {
     List<String> hooks = k.stringList("anisoscope.probe.hooks");
@@ -30,6 +30,7 @@ public record ProbeSettings(int everySteps, int sequences, int batchSize, List<S
         List.copyOf(hooks), List.copyOf(metrics),
         k.intIn("anisoscope.probe.bootstrap", 0, 1_000_000),
         k.bool("anisoscope.probe.save-vectors"),
-        k.intIn("anisoscope.probe.frequency-groups", 0, 100));
+        k.intIn("anisoscope.probe.frequency-groups", 0, 100),
+        k.intIn("anisoscope.probe.max-vector-mb", 0, Integer.MAX_VALUE));
   }
 }

@@ -1,6 +1,8 @@
 package org.anisoscope.probe;
 
 import org.anisoscope.config.ProbeSettings;
+import org.anisoscope.config.Settings;
+import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.io.Npy;
 import org.anisoscope.metrics.Bootstrap;
@@ -250,6 +252,63 @@ public final class Probe {
       }
     }
     return out;
+  }
+
+  /** Bytes of one saved {@code .npy} header for a 2-D float32 array: NumPy pads it to 128 for any sane shape. */
+  static final long NPY_HEADER_BYTES = 128;
+
+  /** How many times a run of {@code totalSteps} probes: step 0, every epoch end, every {@code everySteps}. */
+  public static long probeSteps(long totalSteps, int stepsPerEpoch, int everySteps) {
+    long epochEnds = totalSteps / stepsPerEpoch;
+    if (everySteps <= 0) {
+      return 1 + epochEnds;
+    }
+    long both = totalSteps / lcm(stepsPerEpoch, everySteps); // steps that are both, probed once
+    return 1 + epochEnds + totalSteps / everySteps - both;
+  }
+
+  private static long lcm(long a, long b) {
+    long x = a;
+    long y = b;
+    while (y != 0) {
+      long t = x % y;
+      x = y;
+      y = t;
+    }
+    return a / x * b;
+  }
+
+  /**
+   * Bytes that {@code probe.save-vectors} writes over a run: one {@code [N, d-model]} float32 file per vector hook
+   * (resid-like hooks, and q/k with heads concatenated; patterns are not saved) per probe step, N = sequences ×
+   * context. Zero when vectors are not saved.
+   */
+  public static long savedVectorBytes(Settings s, long totalSteps, int stepsPerEpoch) {
+    ProbeSettings p = s.probe();
+    if (!p.saveVectors()) {
+      return 0;
+    }
+    long files = HookSelector.expand(p.hooks(), s.model().layers(),
+        s.model().attention() != org.anisoscope.model.ModelConfig.Attention.NONE).stream()
+        .filter(h -> !HookSelector.isPattern(h) && !HookSelector.isMatrix(h)).count();  // what is saved
+    long perFile = (long) p.sequences() * s.model().context() * s.model().dModel() * Float.BYTES + NPY_HEADER_BYTES;
+    return files * perFile * probeSteps(totalSteps, stepsPerEpoch, p.everySteps());
+  }
+
+  /**
+   * Fails (before anything is written) when the saved vectors would exceed {@code probe.max-vector-mb}, with a
+   * one-line message giving the estimate, the budget and the keys that change either.
+   */
+  public static void checkVectorBudget(Settings s, long totalSteps, int stepsPerEpoch) {
+    long bytes = savedVectorBytes(s, totalSteps, stepsPerEpoch);
+    int budget = s.probe().maxVectorMb();
+    if (budget > 0 && bytes > (long) budget << 20) {
+      throw new SettingsException(String.format(java.util.Locale.ROOT, "probe.save-vectors = true would write "
+          + "%,.1f MB of probe vectors (%d probe steps), over the budget probe.max-vector-mb = %d; raise "
+          + "probe.max-vector-mb, or save less: fewer probe.hooks, probe.sequences, or probe steps "
+          + "(probe.every-steps, train.epochs), or probe.save-vectors = false", bytes / 1048576.0,
+          probeSteps(totalSteps, stepsPerEpoch, s.probe().everySteps()), budget));
+    }
   }
 
   /** The concrete hook names this probe collects. */

@@ -43,15 +43,28 @@ public final class CsvLog implements AutoCloseable {
    * resumes from, and any torn last line), so no row is lost or duplicated.
    */
   public static CsvLog resume(Path file, List<String> columns, long keepUpToStep) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new java.nio.file.NoSuchFileException(file + ": missing; cannot resume this run's log");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(file + ": not UTF-8 text; expected the run's CSV log");
+    }
     String[] lines = text.split("\n", -1);
-    Preconditions.checkState(lines.length > 0 && lines[0].equals(String.join(",", columns)),
-        "%s: header is not %s", file, String.join(",", columns));
+    if (!lines[0].equals(String.join(",", columns))) {
+      throw new IOException(file + ": header is not " + String.join(",", columns));
+    }
     StringBuilder kept = new StringBuilder(lines[0]).append('\n');
     for (int i = 1; i < lines.length - 1; i++) { // the last element follows the final '\n' (or is a torn line)
       String line = lines[i];
       int comma = line.indexOf(',');
-      long step = Long.parseLong(comma < 0 ? line : line.substring(0, comma));
+      long step;
+      try {
+        step = Long.parseLong(comma < 0 ? line : line.substring(0, comma));
+      } catch (NumberFormatException e) {
+        throw new IOException(file + " line " + (i + 1) + ": expected a step number in the first column");
+      }
       if (step <= keepUpToStep) {
         kept.append(line).append('\n');
       }

@@ -56,10 +56,29 @@ public final class RunDirectory {
 
   /** An existing run directory (for resuming or reporting). */
   public static RunDirectory open(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir + ": no such run directory");
+    }
     if (!Files.isRegularFile(dir.resolve("config.conf"))) {
-      throw new IOException(dir + ": not a run directory (no config.conf)");
+      throw new IOException(dir + ": not a run directory (no config.conf; if a run was killed while creating it, "
+          + "nothing was trained: delete the directory and start the run again)");
     }
     return new RunDirectory(dir);
+  }
+
+  /**
+   * Deletes the temporary files a killed process may have left (every whole-file write here goes through a
+   * sibling {@code *.tmp} and a rename); returns how many. Called before a resume writes anything.
+   */
+  public int removeStaleTemporaryFiles() throws IOException {
+    List<Path> stale;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      stale = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".tmp")).toList();
+    }
+    for (Path p : stale) {
+      Files.deleteIfExists(p);
+    }
+    return stale.size();
   }
 
   public Path path() {

@@ -12,9 +12,12 @@ import org.anisoscope.run.CsvLog;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.util.Seeds;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,11 @@ import java.util.Locale;
 public final class Trainer {
   public static final String LATEST = "latest.ckpt";
   public static final String BEST = "best.ckpt";
+  /**
+   * Fault injection: {@code -Danisoscope.fault.nan-gradient-at-step=N} puts a NaN into one gradient at update N,
+   * so the divergence path (message, exit code 3, kept checkpoint) can be exercised end to end. Unset normally.
+   */
+  public static final String POISON_PROPERTY = "anisoscope.fault.nan-gradient-at-step";
 
   private final Settings settings;
   private final TrainSettings ts;
@@ -49,6 +57,9 @@ public final class Trainer {
   private double lastValLoss = Double.NaN;
   private long stopAt = Long.MAX_VALUE;
   private org.anisoscope.probe.TokenGroups tokenGroups;
+  private long lastCheckpointStep = -1;
+  private Checkpoint resumeFrom;
+  private java.util.function.ObjLongConsumer<Model> afterBackward = (m, step) -> { };
 
   public Trainer(Settings settings, Model model, BatchSource data, RunDirectory run, PrintStream out) {
     this.settings = settings;
@@ -59,12 +70,19 @@ public final class Trainer {
     this.out = out;
     this.seed = settings.run().seed();
     this.adam = new AdamW(model.params(), ts.beta1(), ts.beta2(), 1e-8, ts.weightDecay());
-    long perEpoch = ts.stepsPerEpoch() > 0 ? ts.stepsPerEpoch()
-        : Math.max(1, data.trainPositions() / ((long) ts.batchSize() * data.seq()));
-    this.stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, perEpoch);
+    this.stepsPerEpoch = stepsPerEpoch(ts, data);
     this.totalSteps = (long) stepsPerEpoch * ts.epochs();
     this.schedule = new LrSchedule(ts.lr(), ts.minLr(), ts.warmupSteps(), totalSteps);
     this.evalBatches = data.evalBatches();
+    long poisonAt = Long.getLong(POISON_PROPERTY, -1);
+    if (poisonAt > 0) { // fault injection for testing what watches a run (exit code 3, kept checkpoint)
+      this.afterBackward = (m, step) -> {
+        if (step + 1 == poisonAt) {
+          List<Param> ps = m.params().params();
+          ps.get(ps.size() / 2).grad().putScalar(0, Double.NaN);
+        }
+      };
+    }
   }
 
   /**
@@ -80,6 +98,40 @@ public final class Trainer {
   public Trainer withTokenGroups(org.anisoscope.probe.TokenGroups groups) {
     this.tokenGroups = groups;
     return this;
+  }
+
+  /** Test seam: called after each backward pass, before the loss and gradients are checked. */
+  Trainer afterBackward(java.util.function.ObjLongConsumer<Model> hook) {
+    this.afterBackward = hook;
+    return this;
+  }
+
+  /** Optimizer steps per epoch: {@code train.steps-per-epoch}, or one pass over the training split. */
+  public static int stepsPerEpoch(TrainSettings ts, BatchSource data) {
+    long perEpoch = ts.stepsPerEpoch() > 0 ? ts.stepsPerEpoch()
+        : Math.max(1, data.trainPositions() / ((long) ts.batchSize() * data.seq()));
+    return (int) Math.min(Integer.MAX_VALUE, perEpoch);
+  }
+
+  /**
+   * Reads and loads the run's latest checkpoint (failing with one line naming the file if it is unreadable or
+   * does not fit the model) and returns its step, or -1 when the run was killed before its first checkpoint
+   * (then {@link #train train(true)} starts again from step 0). Lets a caller check a resume before writing.
+   */
+  public long prepareResume() throws IOException {
+    Path latest = run.checkpoints().resolve(LATEST);
+    if (!Files.exists(latest)) {
+      resumeFrom = null;
+      return -1;
+    }
+    Checkpoint c = Checkpoint.read(latest);
+    try {
+      c.restore(model.params(), adam);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(latest + ": " + e.getMessage().replace('\n', ' '));
+    }
+    resumeFrom = c;
+    return c.step();
   }
 
   public long totalSteps() {
@@ -101,10 +153,19 @@ public final class Trainer {
     trainColumns.addAll(model.objective().scalarNames());
     List<String> evalColumns = new ArrayList<>(RunDirectory.EVAL_COLUMNS);
     evalColumns.addAll(model.objective().scalarNames());
+    if (resume && resumeFrom == null && prepareResume() < 0) {
+      // Killed before the step-0 checkpoint: nothing worth keeping was logged, so start again from scratch.
+      out.printf(Locale.ROOT, "no checkpoint in %s yet (interrupted before step 0 was saved): starting from step 0%n",
+          run.checkpoints());
+      for (String f : List.of("train.csv", "eval.csv", "probes.csv")) {
+        Files.deleteIfExists(run.file(f));
+      }
+      resume = false;
+    }
     if (resume) {
-      Checkpoint c = Checkpoint.read(latest);
-      c.restore(model.params(), adam);
+      Checkpoint c = resumeFrom;
       start = c.step();
+      lastCheckpointStep = start;
       bestVal = c.bestValLoss();
       trainCsv = CsvLog.resume(run.file("train.csv"), trainColumns, start);
       evalCsv = CsvLog.resume(run.file("eval.csv"), evalColumns, start);
@@ -124,7 +185,7 @@ public final class Trainer {
       if (start == 0) {
         timedProbe(probe, 0, 0);
         evaluate(evalCsv, 0, 0);
-        Checkpoint.of(0, bestVal, model.params(), adam).write(latest);
+        saveLatest(0, latest);
       }
       loop(start, trainCsv, evalCsv, probe, latest);
     }
@@ -141,19 +202,24 @@ public final class Trainer {
       Batch batch = data.train(step);
       long s0 = System.nanoTime();
       LossResult r = model.forwardBackward(batch);
+      afterBackward.accept(model, step);
       if (!Double.isFinite(r.loss())) {
-        throw new DivergenceException(String.format(Locale.ROOT, "step %d: loss is %s", step + 1, r.loss()));
+        throw diverged(step + 1, "loss is " + r.loss());
       }
       double gradNorm = model.params().grads().norm2Number().doubleValue();
       if (!Double.isFinite(gradNorm)) {
-        throw new DivergenceException(String.format(Locale.ROOT, "step %d: gradient norm is %s; first non-finite "
-            + "gradient: %s", step + 1, gradNorm, firstNonFinite()));
+        throw diverged(step + 1, "gradient norm is " + gradNorm + "; first non-finite gradient: "
+            + firstNonFinite(true));
       }
       if (ts.gradClip() > 0 && gradNorm > ts.gradClip()) {
         model.params().grads().muli(ts.gradClip() / gradNorm);
       }
       double lr = schedule.at(step);
       adam.step(lr);
+      if (BooleanIndexing.or(model.params().values(), Conditions.notFinite())) {
+        throw diverged(step + 1, "parameter " + firstNonFinite(false) + " is not finite after the update (lr "
+            + lr + ")");
+      }
       double dt = (System.nanoTime() - s0) / 1e9;
       trainSeconds += dt;
       long done = step + 1;
@@ -181,7 +247,7 @@ public final class Trainer {
         timedProbe(probe, done, epoch);
       }
       if (epochEnd || (ts.checkpointEvery() > 0 && done % ts.checkpointEvery() == 0)) {
-        Checkpoint.of(done, bestVal, model.params(), adam).write(latest);
+        saveLatest(done, latest);
       }
     }
   }
@@ -200,6 +266,9 @@ public final class Trainer {
       }
     }
     double loss = sum / weight;
+    if (!Double.isFinite(loss)) {
+      throw diverged(step, "validation loss is " + loss);
+    }
     evalCsv.append(row(scalarSums, weight, step, epoch, "val", loss));
     lastValLoss = loss;
     evalSeconds += (System.nanoTime() - s0) / 1e9;
@@ -239,10 +308,26 @@ public final class Trainer {
     out.printf(Locale.ROOT, "probe step %d: %d hooks in %.2f s%n", step, probe.hooks().size(), dt);
   }
 
-  private String firstNonFinite() {
+  /** Writes {@code checkpoints/latest.ckpt}, never with a non-finite state: the last good one is kept instead. */
+  private void saveLatest(long step, Path latest) throws IOException {
+    Checkpoint c = Checkpoint.of(step, bestVal, model.params(), adam);
+    if (!c.isFinite()) {
+      throw diverged(step, "parameters or optimizer moments are not finite");
+    }
+    c.write(latest);
+    lastCheckpointStep = step;
+  }
+
+  private DivergenceException diverged(long step, String what) {
+    return new DivergenceException(String.format(Locale.ROOT, "step %d: %s; %s", step, what,
+        lastCheckpointStep < 0 ? "no checkpoint was written"
+            : "checkpoints/" + LATEST + " keeps step " + lastCheckpointStep));
+  }
+
+  /** The first parameter whose gradient (or, with {@code grads} false, value) holds a NaN or infinity. */
+  private String firstNonFinite(boolean grads) {
     for (Param p : model.params().params()) {
-      double s = p.grad().sumNumber().doubleValue();
-      if (!Double.isFinite(s)) {
+      if (BooleanIndexing.or(grads ? p.grad() : p.value(), Conditions.notFinite())) {
         return p.name();
       }
     }

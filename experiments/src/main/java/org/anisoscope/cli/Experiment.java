@@ -8,6 +8,7 @@ import org.anisoscope.objective.Contrastive;
 import org.anisoscope.objective.ObjectiveFactory;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.probe.TokenGroups;
+import org.anisoscope.probe.Probe;
 import org.anisoscope.reports.CsvTable;
 import org.anisoscope.reports.RunReport;
 import org.anisoscope.run.Provenance;
@@ -50,6 +51,8 @@ public final class Experiment {
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
     TextData data = TextData.load(s);
+    int stepsPerEpoch = Trainer.stepsPerEpoch(s.train(), data.batches(s));
+    Probe.checkVectorBudget(s, (long) stepsPerEpoch * s.train().epochs(), stepsPerEpoch);
     RunDirectory run = RunDirectory.create(parent, name, s.run().overwrite());
     run.writeConfig(s.config());
     data.saveTokenizer(run.path());
@@ -62,6 +65,13 @@ public final class Experiment {
     Settings s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
         .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
     TextData data = TextData.load(s);
+    int stale = run.removeStaleTemporaryFiles();
+    if (stale > 0) {
+      out.printf(Locale.ROOT, "removed %d temporary file(s) left by the interrupted run%n", stale);
+    }
+    if (!Files.exists(run.file("tokenizer.json"))) { // killed before it was saved; the fit is deterministic
+      data.saveTokenizer(run.path());
+    }
     return train(s, data, run, true, commandLine);
   }
 
@@ -70,20 +80,30 @@ public final class Experiment {
     ObjectiveFactory objective = s.objective().equals(Contrastive.NAME)
         ? Contrastive.withTemperature(s.temperature()) : Objectives.registry().create(s.objective());
     Model model = new Model(s.model().toConfig(data.tokenizer().vocabSize()), objective, s.run().seed());
+    Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
+    if (s.probe().frequencyGroups() > 0) {
+      trainer.withTokenGroups(TokenGroups.byFrequency(data.trainTokens(), data.tokenizer().vocabSize(),
+          s.probe().frequencyGroups()));
+    }
+    // A resume reads and checks the checkpoint first, so a bad one fails before anything is written.
+    long resumedFrom = resume ? trainer.prepareResume() : 0;
     Provenance prov = new Provenance(s.run().seed(), commandLine);
     if (data.sourceFile() != null) {
       prov.addDataFile("corpus", data.sourceFile());
     }
     prov.addData(data.provenance());
     prov.put("parameters", model.params().count());
-    Path provFile = run.file(resume ? "provenance-resume.json" : "provenance.json");
+    Path provFile = run.file("provenance.json");
+    if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
+      prov.put("resumed_from_step", Math.max(0, resumedFrom)); // 0: killed before its first checkpoint
+      int n = 1;
+      while (Files.exists(run.file("provenance-resume-" + n + ".json"))) {
+        n++;
+      }
+      provFile = run.file("provenance-resume-" + n + ".json");
+    }
     prov.write(provFile);
 
-    Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
-    if (s.probe().frequencyGroups() > 0) {
-      trainer.withTokenGroups(TokenGroups.byFrequency(data.trainTokens(), data.tokenizer().vocabSize(),
-          s.probe().frequencyGroups()));
-    }
     out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens%n", run.path(),
         s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
         ((Number) data.provenance().get("train_tokens")).longValue(),

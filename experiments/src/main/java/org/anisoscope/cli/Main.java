@@ -74,6 +74,12 @@ public final class Main implements Callable<Integer> {
     return cl.execute(argv);
   }
 
+  /** An expected error's message as one line, without the class names of wrapped exceptions. */
+  static String oneLine(String message) {
+    return String.valueOf(message).replaceAll("\\b(java|javax|com|org)\\.[\\w.$]+(Exception|Error): ", "")
+        .replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+
   @Override
   public Integer call() {
     List<Path> configs = new ArrayList<>();
@@ -111,13 +117,13 @@ public final class Main implements Callable<Integer> {
       }
       return 0;
     } catch (SettingsException | IllegalArgumentException | FileAlreadyExistsException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + oneLine(e.getMessage()));
       return BAD_INPUT;
     } catch (DivergenceException e) {
-      err.println("diverged: " + e.getMessage() + " (the last good checkpoint is kept)");
+      err.println("diverged: " + oneLine(e.getMessage()));
       return DIVERGED;
     } catch (IOException | UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + oneLine(e.getMessage()));
       return BAD_INPUT;
     }
   }
