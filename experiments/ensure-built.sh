@@ -4,7 +4,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAMP="$ROOT/experiments/target/.built"
 if [[ ! -f "$STAMP" || -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$STAMP" -print -quit 2>/dev/null)" ]]; then
   echo "building anisoscope (mvn package, tests skipped)..." >&2
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+  # (Maven's console library still writes colour resets in batch mode: strip them.)
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   touch "$STAMP"
 fi
 CP="$ROOT/experiments/target/classes:$ROOT/experiments/target/lib/*"
