@@ -50,6 +50,9 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--sections", description = "Also print where the step's time goes (per section).")
   private boolean sections;
 
+  @Option(names = "--losses", description = "Print the loss of every step (gpu-check.sh compares backends with it).")
+  private boolean losses;
+
   @Option(names = "--torch-args", description = "Only print the arguments that give benchmarks/torch_gpt.py the "
       + "same model and batch, then exit.")
   private boolean torchArgs;
@@ -90,10 +93,12 @@ public final class Bench implements Callable<Integer> {
     double peak = gemmPeak();
     double flops = stepFlops(mc, b, t);
     double[] ms = new double[steps];
+    List<String> lossTrace = new ArrayList<>();
     for (int i = 0; i < warmup + steps; i++) {
       Batch batch = randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, i));
       long t0 = System.nanoTime();
-      model.forwardBackward(batch);
+      double loss = model.forwardBackward(batch).loss();
+      lossTrace.add(String.format(Locale.ROOT, "%.6f", loss));
       double norm = model.params().grads().norm2Number().doubleValue();
       if (norm > s.train().gradClip() && s.train().gradClip() > 0) {
         model.params().grads().muli(s.train().gradClip() / norm);
@@ -121,6 +126,10 @@ public final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "GEMM peak in this run: %.0f GFLOP/s ([4096,128]x[128,512] float32)%n", peak);
     if (sections && Timing.ENABLED) {
       System.out.print(Timing.report());
+    }
+    if (losses) {
+      System.out.println("backend: " + Nd4j.getBackend().getClass().getSimpleName());
+      System.out.println("losses: " + String.join(" ", lossTrace));
     }
     System.out.printf(Locale.ROOT, "bench: ms_per_step=%.1f tokens_per_s=%.0f gflops=%.1f peak_share=%.3f "
         + "rss_mb=%d%n", median, b * t / (median / 1000), gflops, gflops / peak, rss);
