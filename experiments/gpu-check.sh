@@ -11,11 +11,13 @@ CLASSES="$ROOT/core/target/classes:$ROOT/modalities/target/classes:$ROOT/reports
 CUDA_CP_FILE="$ROOT/experiments/target/cuda-classpath.txt"
 if [[ ! -s "$CUDA_CP_FILE" ]]; then
   echo "resolving the CUDA backend (mvn -Pcuda dependency:build-classpath)..." >&2
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Pcuda -pl experiments -am dependency:build-classpath \
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Pcuda -pl core dependency:build-classpath \
     -Dmdep.outputFile="$CUDA_CP_FILE" -Dmdep.includeScope=runtime) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 fi
-# dependency:build-classpath runs per module; the experiments module's file holds the whole runtime classpath.
-CUDA_CP="$CLASSES:$(cat "$CUDA_CP_FILE" | grep -v '/org/anisoscope/')"
+# The CUDA classpath: our classes, core's runtime dependencies under -Pcuda (nd4j-cuda-11.6 and its JavaCPP
+# presets), and the other modules' libraries from the CPU build minus the CPU backend.
+OTHER_LIBS=$(ls "$ROOT"/experiments/target/lib/*.jar | grep -vE '/(nd4j-native|openblas|anisoscope-)' | tr '\n' ':')
+CUDA_CP="$CLASSES:$OTHER_LIBS$(cat "$CUDA_CP_FILE")"
 ARGS=(--steps 10 --warmup 0 --losses "$@")
 echo "== CPU backend" >&2
 CPU_OUT=$(java -Xmx3g -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")
