@@ -1,14 +1,10 @@
 package org.anisoscope.objective;
 
 import org.anisoscope.data.Batch;
-import org.anisoscope.model.Buffers;
 import org.anisoscope.model.Frontend;
 import org.anisoscope.model.ModelConfig;
-import org.anisoscope.model.Param;
 import org.anisoscope.model.ParamStore;
-import org.anisoscope.model.TokenEmbedding;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Map;
@@ -19,23 +15,12 @@ import java.util.Map;
  */
 public final class CausalLm implements Objective {
   public static final String NAME = "causal-lm";
-  private final Param head;        // [V, C] (tied wte) or [C, V] (own matrix)
-  private final boolean transposed;
-  private final int vocab;
+  private final TokenHead head;
   private final SoftmaxCrossEntropy xent;
-  private final Buffers buf;
 
   public CausalLm(ParamStore store, ModelConfig cfg, Frontend frontend) {
-    this.vocab = cfg.vocab();
-    if (cfg.tieEmbeddings() && frontend instanceof TokenEmbedding te) {
-      this.head = te.tokenTable();
-      this.transposed = true;
-    } else {
-      this.head = store.declare("lm_head.W", new long[] {cfg.dModel(), vocab}, ParamStore.Init.NORMAL, 0.02, true);
-      this.transposed = false;
-    }
-    this.xent = new SoftmaxCrossEntropy(store.dtype(), vocab);
-    this.buf = new Buffers(store.dtype());
+    this.head = new TokenHead(store, cfg, frontend, "lm_head", false);
+    this.xent = new SoftmaxCrossEntropy(store.dtype(), cfg.vocab());
   }
 
   @Override
@@ -52,25 +37,12 @@ public final class CausalLm implements Objective {
 
   /** @return logits {@code [n, V]} of the hidden states, a buffer owned by this objective */
   public INDArray logits(INDArray hidden) {
-    long n = hidden.size(0);
-    INDArray logits = buf.get("logits", n, vocab);  // [n, V]
-    Nd4j.gemm(hidden, head.value(), logits, false, transposed, 1.0, 0.0);
-    return logits;
+    return head.logits(hidden);
   }
 
   @Override
   public INDArray backward(INDArray hidden, Batch batch) {
-    long n = hidden.size(0);
-    INDArray dLogits = xent.backward((int) n);     // [n, V]
-    INDArray dHidden = buf.get("dhidden", n, hidden.size(1));
-    if (transposed) {
-      Nd4j.gemm(dLogits, hidden, head.grad(), true, false, 1.0, 1.0);  // dW [V, C] += dLᵀ h
-      Nd4j.gemm(dLogits, head.value(), dHidden, false, false, 1.0, 0.0); // dh = dL W
-    } else {
-      Nd4j.gemm(hidden, dLogits, head.grad(), true, false, 1.0, 1.0);  // dW [C, V] += hᵀ dL
-      Nd4j.gemm(dLogits, head.value(), dHidden, false, true, 1.0, 0.0);  // dh = dL Wᵀ
-    }
-    return dHidden;
+    return head.backward(hidden, xent.backward((int) hidden.size(0)));
   }
 
   @Override

@@ -3,14 +3,10 @@ package org.anisoscope.objective;
 import com.google.common.base.Preconditions;
 import org.anisoscope.data.Batch;
 import org.anisoscope.data.Masking;
-import org.anisoscope.model.Buffers;
 import org.anisoscope.model.Frontend;
 import org.anisoscope.model.ModelConfig;
-import org.anisoscope.model.Param;
 import org.anisoscope.model.ParamStore;
-import org.anisoscope.model.TokenEmbedding;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Map;
@@ -36,28 +32,14 @@ import java.util.Map;
 public final class MaskedLm implements Objective {
   public static final String NAME = "masked-lm";
   public static final String MASKED_ACC = "masked_acc";
-  private final Param weight;      // [V, C] (tied wte) or [C, V] (own matrix)
-  private final Param bias;        // [1, V]
-  private final boolean transposed;
-  private final int vocab;
+  private final TokenHead head;
   private final SoftmaxCrossEntropy xent;
-  private final Buffers buf;
 
   public MaskedLm(ParamStore store, ModelConfig cfg, Frontend frontend) {
     Preconditions.checkArgument(!cfg.causal(),
         "objective %s needs a bidirectional model (model.causal = false), got model.causal = true", NAME);
-    this.vocab = cfg.vocab();
-    if (cfg.tieEmbeddings() && frontend instanceof TokenEmbedding te) {
-      this.weight = te.tokenTable();
-      this.transposed = true;
-    } else {
-      this.weight = store.declare("mlm_head.W", new long[] {cfg.dModel(), vocab}, ParamStore.Init.NORMAL, 0.02,
-          true);
-      this.transposed = false;
-    }
-    this.bias = store.declare("mlm_head.b", new long[] {1, vocab}, ParamStore.Init.ZEROS, 0, false);
-    this.xent = new SoftmaxCrossEntropy(store.dtype(), vocab);
-    this.buf = new Buffers(store.dtype());
+    this.head = new TokenHead(store, cfg, frontend, "mlm_head", true);
+    this.xent = new SoftmaxCrossEntropy(store.dtype(), cfg.vocab());
   }
 
   @Override
@@ -76,11 +58,7 @@ public final class MaskedLm implements Objective {
 
   /** @return logits {@code [n, V]} of the hidden states, a buffer owned by this objective */
   public INDArray logits(INDArray hidden) {
-    long n = hidden.size(0);
-    INDArray logits = buf.get("logits", n, vocab);  // [n, V]
-    Nd4j.gemm(hidden, weight.value(), logits, false, transposed, 1.0, 0.0);
-    logits.addiRowVector(bias.value());
-    return logits;
+    return head.logits(hidden);
   }
 
   private static double accuracy(INDArray logits, int[] targets) {
@@ -98,18 +76,7 @@ public final class MaskedLm implements Objective {
 
   @Override
   public INDArray backward(INDArray hidden, Batch batch) {
-    long n = hidden.size(0);
-    INDArray dLogits = xent.backward((int) n);     // [n, V], zero rows at IGNORE targets
-    INDArray dHidden = buf.get("dhidden", n, hidden.size(1));
-    bias.grad().addi(dLogits.sum(true, 0));        // db += Σ_rows dL   [1, V]
-    if (transposed) {
-      Nd4j.gemm(dLogits, hidden, weight.grad(), true, false, 1.0, 1.0);  // dW [V, C] += dLᵀ h
-      Nd4j.gemm(dLogits, weight.value(), dHidden, false, false, 1.0, 0.0); // dh = dL W
-    } else {
-      Nd4j.gemm(hidden, dLogits, weight.grad(), true, false, 1.0, 1.0);  // dW [C, V] += hᵀ dL
-      Nd4j.gemm(dLogits, weight.value(), dHidden, false, true, 1.0, 0.0);  // dh = dL Wᵀ
-    }
-    return dHidden;
+    return head.backward(hidden, xent.backward((int) hidden.size(0)));  // zero rows at IGNORE targets
   }
 
   @Override
