@@ -104,10 +104,11 @@ public final class Experiment {
     }
     prov.write(provFile);
 
-    out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens%n", run.path(),
-        s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
+    out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens, unigram entropy "
+            + "%.3f nats/token%n", run.path(), s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
         ((Number) data.provenance().get("train_tokens")).longValue(),
-        ((Number) data.provenance().get("val_tokens")).longValue());
+        ((Number) data.provenance().get("val_tokens")).longValue(),
+        ((Number) data.provenance().get("unigram_entropy_nats")).doubleValue());
     out.printf(Locale.ROOT, "  model: %d layers, %d heads, d_model %d, context %d, %,d parameters%n",
         s.model().layers(), s.model().heads(), s.model().dModel(), s.model().context(), model.params().count());
     out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d × %d tokens%n", s.train().epochs(),

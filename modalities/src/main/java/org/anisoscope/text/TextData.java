@@ -102,10 +102,30 @@ public final class TextData {
           + (ctx + 1) + " in each (use a longer text, a larger data.text.val-fraction or a shorter context)");
     }
     prov.put("train_tokens", train.length);
+    prov.put("unigram_entropy_nats", unigramEntropy(train, tok.vocabSize()));
     prov.put("val_tokens", val.length);
     prov.put("tokenizer", tok.name());
     prov.put("vocab_size", tok.vocabSize());
     return new TextData(tok, train, val, prov, file);
+  }
+
+  /**
+   * Entropy of the training split's token distribution, {@code −Σ p ln p} in nats: the loss of the best model that
+   * ignores context, the bar an LM's loss must go below to have learnt anything from context.
+   */
+  static double unigramEntropy(int[] tokens, int vocab) {
+    long[] counts = new long[vocab];
+    for (int t : tokens) {
+      counts[t]++;
+    }
+    double h = 0;
+    for (long c : counts) {
+      if (c > 0) {
+        double p = (double) c / tokens.length;
+        h -= p * Math.log(p);
+      }
+    }
+    return h;
   }
 
   private static String europarlJar() {
