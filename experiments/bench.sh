@@ -8,9 +8,9 @@ set -euo pipefail
 VS=0
 if [[ "${1:-}" == "--vs-torch" ]]; then VS=1; shift; fi
 source "$(dirname "$0")/ensure-built.sh"
-java_bench() { java -Xmx3g -cp "$CP" org.anisoscope.cli.Bench "$@"; }
+java_bench() { java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "$@"; }
 if [[ $VS == 0 ]]; then
-  exec java -Xmx3g -Danisoscope.timing="$([[ " $* " == *" --sections "* ]] && echo true || echo false)" \
+  exec java -Xmx3g $VECTOR_API -Danisoscope.timing="$([[ " $* " == *" --sections "* ]] && echo true || echo false)" \
     -cp "$CP" org.anisoscope.cli.Bench "$@"
 fi
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then

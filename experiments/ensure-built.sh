@@ -9,6 +9,9 @@ if [[ ! -f "$STAMP" || -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/sr
   touch "$STAMP"
 fi
 CP="$ROOT/experiments/target/classes:$ROOT/experiments/target/lib/*"
+# The fused CPU kernels use the JDK's vector API, an incubator module in Java 17 (the JVM says so in one
+# "WARNING: Using incubator modules" line at start). Without it the model falls back to ND4J's ops (slower).
+VECTOR_API="--add-modules jdk.incubator.vector"
 # Two BLAS/OpenMP threads (the reference machine has 2 cores) and passive waiting: ND4J runs hundreds of small
 # OpenMP regions per step, and threads spinning for a descheduled peer made steps 10x slower whenever anything
 # else ran on the machine (measured: 13 s vs 1.2 s per step). Export your own values to override.

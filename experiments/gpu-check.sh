@@ -20,7 +20,7 @@ OTHER_LIBS=$(ls "$ROOT"/experiments/target/lib/*.jar | grep -vE '/(nd4j-native|o
 CUDA_CP="$CLASSES:$OTHER_LIBS$(cat "$CUDA_CP_FILE")"
 ARGS=(--steps 10 --warmup 0 --losses "$@")
 echo "== CPU backend" >&2
-CPU_OUT=$(java -Xmx3g -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")
+CPU_OUT=$(java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")
 echo "$CPU_OUT" >&2
 echo "== CUDA backend" >&2
 if ! GPU_OUT=$(java -Xmx3g -cp "$CUDA_CP" org.anisoscope.cli.Bench "${ARGS[@]}" 2>&1); then

@@ -38,7 +38,7 @@ public final class Buffers {
 
   /** {@code acc += Σ_rows x}: column sums of {@code x [n, m]} added into {@code acc [1, m]}. */
   public void addColumnSums(INDArray x, INDArray acc) {
-    Nd4j.gemm(ones(x.size(0)), x, acc, false, false, 1.0, 1.0);
+    Blas.gemm(ones(x.size(0)), x, acc, false, false, 1.0, 1.0);
   }
 
   private record Key(String name, long[] shape) {

@@ -1,6 +1,7 @@
 package org.anisoscope.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -29,6 +30,11 @@ public final class LayerNorm {
     INDArray xhat = buf.get("xhat", n, dim);   // [n, dim]
     INDArray y = buf.get("y", n, dim);         // [n, dim]
     INDArray sq = buf.get("tmp", n, dim);      // [n, dim]
+    if (Kernels.fused(x, xhat, y, rstd)) {
+      Kernels.layerNormForward(x, gamma.value().toFloatVector(), beta.value().toFloatVector(), EPS, xhat, y, rstd,
+          (int) n, dim);
+      return y;
+    }
     x.mean(mean, true, 1);
     xhat.assign(x).subiColumnVector(mean);
     sq.assign(xhat).muli(xhat).mean(rstd, true, 1);
@@ -53,6 +59,14 @@ public final class LayerNorm {
     INDArray a = buf.get("a", n, 1);
     INDArray b = buf.get("b", n, 1);
     INDArray dx = buf.get("dx", n, dim);
+    if (Kernels.fused(dy, xhat, rstd, dx)) {
+      double[] dGamma = new double[dim];
+      double[] dBeta = new double[dim];
+      Kernels.layerNormBackward(dy, xhat, rstd, gamma.value().toFloatVector(), dx, dGamma, dBeta, (int) n, dim);
+      gamma.grad().addi(Nd4j.createFromArray(dGamma).castTo(gamma.grad().dataType()).reshape(1, dim));
+      beta.grad().addi(Nd4j.createFromArray(dBeta).castTo(beta.grad().dataType()).reshape(1, dim));
+      return dx;
+    }
     tmp.assign(dy).muli(xhat);
     buf.addColumnSums(tmp, gamma.grad());  // dγ += Σ_rows dy ⊙ x̂
     buf.addColumnSums(dy, beta.grad());    // dβ += Σ_rows dy

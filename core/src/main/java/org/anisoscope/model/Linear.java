@@ -24,7 +24,7 @@ public final class Linear {
   INDArray forward(INDArray x) {
     long n = x.size(0);
     INDArray y = buf.get("y", n, out); // [n, out]
-    Nd4j.gemm(x, weight.value(), y, false, false, 1.0, 0.0);
+    Blas.gemm(x, weight.value(), y, false, false, 1.0, 0.0);
     if (bias != null) {
       y.addiRowVector(bias.value());
     }
@@ -41,14 +41,14 @@ public final class Linear {
   INDArray backward(INDArray x, INDArray dy) {
     long n = x.size(0);
     long t = Timing.start();
-    Nd4j.gemm(x, dy, weight.grad(), true, false, 1.0, 1.0); // dW += xᵀ dy   [in, out]
+    Blas.gemm(x, dy, weight.grad(), true, false, 1.0, 1.0); // dW += xᵀ dy   [in, out]
     t = Timing.lap("linear.bwd.dW", t);
     if (bias != null) {
       buf.addColumnSums(dy, bias.grad()); // db += Σ_rows dy   [1, out]
     }
     t = Timing.lap("linear.bwd.db", t);
     INDArray dx = buf.get("dx", n, in); // [n, in]
-    Nd4j.gemm(dy, weight.value(), dx, false, true, 1.0, 0.0); // dx = dy Wᵀ
+    Blas.gemm(dy, weight.value(), dx, false, true, 1.0, 0.0); // dx = dy Wᵀ
     Timing.lap("linear.bwd.dx", t);
     return dx;
   }

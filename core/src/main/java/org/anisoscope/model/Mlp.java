@@ -30,10 +30,14 @@ public final class Mlp {
     INDArray h = fc.forward(x);                  // [n, F] pre-activation
     INDArray cdf = buf.get("cdf", n, dFf);       // Φ(h)
     INDArray act = buf.get("act", n, dFf);       // GELU(h)
-    cdf.assign(h).muli(INV_SQRT2);
-    Nd4j.exec(new Erf(cdf, cdf));
-    cdf.addi(1.0).muli(0.5);
-    act.assign(h).muli(cdf);
+    if (Kernels.fused(h, cdf, act)) {
+      Kernels.geluForward(h, cdf, act);
+    } else {
+      cdf.assign(h).muli(INV_SQRT2);
+      Nd4j.exec(new Erf(cdf, cdf));
+      cdf.addi(1.0).muli(0.5);
+      act.assign(h).muli(cdf);
+    }
     return proj.forward(act);
   }
 
@@ -49,11 +53,15 @@ public final class Mlp {
     INDArray h = fc.output(n);                   // [n, F] pre-activation of the forward pass
     INDArray dAct = proj.backward(act, dOut);    // [n, F]
     // GELU'(h) = Φ(h) + h·φ(h)
-    INDArray d = buf.get("dgelu", n, dFf);
-    d.assign(h).muli(h).muli(-0.5);
-    Nd4j.exec(new Exp(d, d));
-    d.muli(INV_SQRT_2PI).muli(h).addi(cdf);
-    dAct.muli(d);
+    if (Kernels.fused(h, cdf, dAct)) {
+      Kernels.geluBackward(h, cdf, dAct);
+    } else {
+      INDArray d = buf.get("dgelu", n, dFf);
+      d.assign(h).muli(h).muli(-0.5);
+      Nd4j.exec(new Exp(d, d));
+      d.muli(INV_SQRT_2PI).muli(h).addi(cdf);
+      dAct.muli(d);
+    }
     return fc.backward(x, dAct);
   }
 }

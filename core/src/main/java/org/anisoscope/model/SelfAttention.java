@@ -51,30 +51,44 @@ public final class SelfAttention {
     INDArray q = q(batch, seq);                                    // [B, H, T, D]
     INDArray k = k(batch, seq);
     INDArray v = buf.get("v", batch, heads, seq, dHead);
-    q.assign(part(qkv5, 0));
-    k.assign(part(qkv5, 1));
-    v.assign(part(qkv5, 2));
+    if (Kernels.copies(qkvOut, q, k, v)) {
+      Kernels.heads(qkvOut, 3, 0, q, batch, seq, heads, dHead, true);
+      Kernels.heads(qkvOut, 3, 1, k, batch, seq, heads, dHead, true);
+      Kernels.heads(qkvOut, 3, 2, v, batch, seq, heads, dHead, true);
+    } else {
+      q.assign(part(qkv5, 0));
+      k.assign(part(qkv5, 1));
+      v.assign(part(qkv5, 2));
+    }
     t = Timing.lap("attn.fwd.split", t);
 
     INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
     INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
     INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
-    Nd4j.matmul(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true, false);
+    Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
     t = Timing.lap("attn.fwd.qk", t);
-    scores.muli(1.0 / Math.sqrt(dHead));
-    if (causal) {
-      Nd4j.exec(new BroadcastAddOp(scores, mask(seq), scores, 1, 2));
+    if (Kernels.fused(scores, probs)) {
+      Kernels.softmaxForward(scores, probs, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
+    } else {
+      scores.muli(1.0 / Math.sqrt(dHead));
+      if (causal) {
+        Nd4j.exec(new BroadcastAddOp(scores, mask(seq), scores, 1, 2));
+      }
+      t = Timing.lap("attn.fwd.scale_mask", t);
+      Nd4j.exec(new SoftMax(scores, probs, -1));  // out of place: in place is 3x slower in M2.1
     }
-    t = Timing.lap("attn.fwd.scale_mask", t);
-    Nd4j.exec(new SoftMax(scores, probs, -1));  // out of place: in place is 3x slower in M2.1
     t = Timing.lap("attn.fwd.softmax", t);
     INDArray used = attnDropout.forward(probs, training);          // [B·H, T, T]
 
     INDArray y = buf.get("y", bh, seq, dHead);                     // [B·H, T, D]
-    Nd4j.matmul(used, v.reshape(bh, seq, dHead), y, false, false, false);
+    Blas.batched(used, v.reshape(bh, seq, dHead), y, false, false);
     t = Timing.lap("attn.fwd.pv", t);
     INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
-    merged.reshape(batch, seq, heads, dHead).assign(y.reshape(batch, heads, seq, dHead).permute(0, 2, 1, 3));
+    if (Kernels.copies(merged, y)) {
+      Kernels.heads(merged, 1, 0, y, batch, seq, heads, dHead, false);
+    } else {
+      merged.reshape(batch, seq, heads, dHead).assign(y.reshape(batch, heads, seq, dHead).permute(0, 2, 1, 3));
+    }
     t = Timing.lap("attn.fwd.merge", t);
     INDArray result = proj.forward(merged);
     Timing.lap("attn.fwd.proj", t);
@@ -93,7 +107,11 @@ public final class SelfAttention {
     INDArray dMerged = proj.backward(merged, dOut);                // [B·T, C]
     t = Timing.lap("attn.bwd.proj", t);
     INDArray dy = buf.get("dy", batch, heads, seq, dHead);         // [B, H, T, D]
-    dy.assign(dMerged.reshape(batch, seq, heads, dHead).permute(0, 2, 1, 3));
+    if (Kernels.copies(dMerged, dy)) {
+      Kernels.heads(dMerged, 1, 0, dy, batch, seq, heads, dHead, true);
+    } else {
+      dy.assign(dMerged.reshape(batch, seq, heads, dHead).permute(0, 2, 1, 3));
+    }
     INDArray dy3 = dy.reshape(bh, seq, dHead);
 
     INDArray q3 = q(batch, seq).reshape(bh, seq, dHead);
@@ -106,26 +124,36 @@ public final class SelfAttention {
     INDArray dv = buf.get("dv", batch, heads, seq, dHead);
     t = Timing.lap("attn.bwd.unmerge", t);
     INDArray pDropped = attnDropout.lastOutput(p3);              // P after dropout
-    Nd4j.matmul(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false, false); // dv = Pᵀ dy
-    Nd4j.matmul(dy3, v3, dP, false, true, false);                               // dP = dy vᵀ
+    Blas.batched(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false); // dv = Pᵀ dy
+    Blas.batched(dy3, v3, dP, false, true);                               // dP = dy vᵀ
     attnDropout.backward(dP);
     t = Timing.lap("attn.bwd.dv_dP", t);
     // softmax backward: dS = P ⊙ (dP − Σ_j dP ⊙ P)
-    INDArray rowDot = buf.get("rowDot", bh, seq);
-    INDArray tmp = buf.get("tmpP", bh, seq, seq);
-    tmp.assign(dP).muli(p3).sum(rowDot, 2);
-    Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
-    dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
+    if (Kernels.fused(p3, dP)) {
+      Kernels.softmaxBackward(p3, dP, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
+    } else {
+      INDArray rowDot = buf.get("rowDot", bh, seq);
+      INDArray tmp = buf.get("tmpP", bh, seq, seq);
+      tmp.assign(dP).muli(p3).sum(rowDot, 2);
+      Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
+      dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
+    }
     t = Timing.lap("attn.bwd.softmax", t);
-    Nd4j.matmul(dP, k3, dq.reshape(bh, seq, dHead), false, false, false);        // dq = dS k
-    Nd4j.matmul(dP, q3, dk.reshape(bh, seq, dHead), true, false, false);         // dk = dSᵀ q
+    Blas.batched(dP, k3, dq.reshape(bh, seq, dHead), false, false);        // dq = dS k
+    Blas.batched(dP, q3, dk.reshape(bh, seq, dHead), true, false);         // dk = dSᵀ q
 
     t = Timing.lap("attn.bwd.dq_dk", t);
     INDArray dQkv = buf.get("dqkv", (long) batch * seq, 3L * dModel);          // [B·T, 3C]
     INDArray dQkv5 = dQkv.reshape(batch, seq, 3, heads, dHead);
-    part(dQkv5, 0).assign(dq);
-    part(dQkv5, 1).assign(dk);
-    part(dQkv5, 2).assign(dv);
+    if (Kernels.copies(dQkv, dq, dk, dv)) {
+      Kernels.heads(dQkv, 3, 0, dq, batch, seq, heads, dHead, false);
+      Kernels.heads(dQkv, 3, 1, dk, batch, seq, heads, dHead, false);
+      Kernels.heads(dQkv, 3, 2, dv, batch, seq, heads, dHead, false);
+    } else {
+      part(dQkv5, 0).assign(dq);
+      part(dQkv5, 1).assign(dk);
+      part(dQkv5, 2).assign(dv);
+    }
     t = Timing.lap("attn.bwd.join", t);
     INDArray dx = qkv.backward(x, dQkv);
     Timing.lap("attn.bwd.qkv", t);

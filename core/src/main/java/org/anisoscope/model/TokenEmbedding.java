@@ -50,7 +50,7 @@ public final class TokenEmbedding implements Frontend {
         wpe.grad().get(NDArrayIndex.interval(0, batch.seq()), NDArrayIndex.all()).reshape(1, (long) batch.seq() * dModel));
     // dwte += onehot(tokens)ᵀ d: one GEMM that adds repeated tokens correctly, on any backend.
     INDArray oneHot = oneHot(batch.tokens(), n);                     // [B·T, V]
-    Nd4j.gemm(oneHot, d, wte.grad(), true, false, 1.0, 1.0);
+    Blas.gemm(oneHot, d, wte.grad(), true, false, 1.0, 1.0);
   }
 
   private INDArray oneHot(int[] tokens, int n) {

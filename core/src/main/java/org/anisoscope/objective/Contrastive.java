@@ -2,6 +2,7 @@ package org.anisoscope.objective;
 
 import com.google.common.base.Preconditions;
 import org.anisoscope.data.Batch;
+import org.anisoscope.model.Blas;
 import org.anisoscope.model.Buffers;
 import org.anisoscope.model.Frontend;
 import org.anisoscope.model.ModelConfig;
@@ -114,7 +115,7 @@ public final class Contrastive implements Objective {
     rInv.assign(Nd4j.create(inv, new long[] {rows, 1}, DataType.DOUBLE));
     projected.assign(Nd4j.create(proj, new long[] {rows, 1}, DataType.DOUBLE));
     unit.assign(pooled).muliColumnVector(rInv);
-    Nd4j.gemm(unit, unit, sim, false, true, 1.0 / temperature, 0.0);
+    Blas.gemm(unit, unit, sim, false, true, 1.0 / temperature, 0.0);
     a12.assign(sim.get(NDArrayIndex.interval(0, n), NDArrayIndex.interval(n, rows)));
     a21.assign(sim.get(NDArrayIndex.interval(n, rows), NDArrayIndex.interval(0, n)));
     SoftmaxCrossEntropy[] x = xents(n);
@@ -144,7 +145,7 @@ public final class Contrastive implements Objective {
     // L = ½(CE(S₁₂) + CE(S₂₁)), S₂₁ = S₁₂ᵀ: both blocks of dS + dSᵀ are ½(dS₁₂ + dS₂₁ᵀ) and its transpose.
     upper.assign(x[0].backward(n)).addi(x[1].backward(n).transpose()).muli(0.5);
     lower.assign(upper.transpose());
-    Nd4j.gemm(dSim, unit, dUnit, false, false, 1.0 / temperature, 0.0); // du = (dS + dSᵀ) U / τ
+    Blas.gemm(dSim, unit, dUnit, false, false, 1.0 / temperature, 0.0); // du = (dS + dSᵀ) U / τ
     // de = (du − u (u·du)) / ‖e‖: the unit normalisation's Jacobian (just du / eps where the norm was clamped).
     INDArray dot = tmp.assign(unit).muli(dUnit).sum(true, 1).muli(projected); // [2n, 1]
     tmp.assign(unit).muliColumnVector(dot);

@@ -1,5 +1,6 @@
 package org.anisoscope.objective;
 
+import org.anisoscope.model.Blas;
 import org.anisoscope.model.Buffers;
 import org.anisoscope.model.Frontend;
 import org.anisoscope.model.ModelConfig;
@@ -39,7 +40,7 @@ final class TokenHead {
   /** @return logits {@code [n, V]}, a buffer owned by this head */
   INDArray logits(INDArray hidden) {
     INDArray logits = buf.get("logits", hidden.size(0), vocab);   // [n, V]
-    Nd4j.gemm(hidden, weight.value(), logits, false, transposed, 1.0, 0.0);
+    Blas.gemm(hidden, weight.value(), logits, false, transposed, 1.0, 0.0);
     if (bias != null) {
       logits.addiRowVector(bias.value());
     }
@@ -53,11 +54,11 @@ final class TokenHead {
       buf.addColumnSums(dLogits, bias.grad());                        // db += Σ_rows dL   [1, V]
     }
     if (transposed) {
-      Nd4j.gemm(dLogits, hidden, weight.grad(), true, false, 1.0, 1.0);   // dW [V, C] += dLᵀ h
-      Nd4j.gemm(dLogits, weight.value(), dHidden, false, false, 1.0, 0.0); // dh = dL W
+      Blas.gemm(dLogits, hidden, weight.grad(), true, false, 1.0, 1.0);   // dW [V, C] += dLᵀ h
+      Blas.gemm(dLogits, weight.value(), dHidden, false, false, 1.0, 0.0); // dh = dL W
     } else {
-      Nd4j.gemm(hidden, dLogits, weight.grad(), true, false, 1.0, 1.0);   // dW [C, V] += hᵀ dL
-      Nd4j.gemm(dLogits, weight.value(), dHidden, false, true, 1.0, 0.0);  // dh = dL Wᵀ
+      Blas.gemm(hidden, dLogits, weight.grad(), true, false, 1.0, 1.0);   // dW [C, V] += hᵀ dL
+      Blas.gemm(dLogits, weight.value(), dHidden, false, true, 1.0, 0.0);  // dh = dL Wᵀ
     }
     return dHidden;
   }

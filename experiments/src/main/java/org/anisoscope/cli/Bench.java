@@ -3,10 +3,13 @@ package org.anisoscope.cli;
 import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
+import org.anisoscope.model.Blas;
+import org.anisoscope.model.Kernels;
 import org.anisoscope.model.Model;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.train.AdamW;
+import org.anisoscope.util.Parallel;
 import org.anisoscope.util.Seeds;
 import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -121,6 +124,9 @@ public final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "model: %d layers, %d heads, d_model %d, d_ff %d, context %d, batch %d, "
             + "vocab %d, %,d parameters, %.1f GFLOP/step (GEMMs)%n", mc.layers(), mc.heads(), mc.dModel(), mc.dFf(),
         t, b, vocab, model.params().count(), flops / 1e9);
+    System.out.printf(Locale.ROOT, "threads %d; GEMMs: %s; elementwise: %s%n", Parallel.threads(),
+        Blas.direct() ? "OpenBLAS called directly, split across the threads" : "Nd4j.gemm/matmul",
+        Kernels.enabled() ? "fused kernels (vector API)" : "ND4J op chains (reference path)");
     System.out.printf(Locale.ROOT, "steps (ms): %s%n", Arrays.toString(Arrays.stream(ms)
         .map(x -> Math.round(x * 10) / 10.0).toArray()));
     System.out.printf(Locale.ROOT, "GEMM peak in this run: %.0f GFLOP/s ([4096,128]x[128,512] float32)%n", peak);
@@ -168,7 +174,7 @@ public final class Bench implements Callable<Integer> {
     double best = Double.MAX_VALUE;
     for (int i = 0; i < 13; i++) {
       long t0 = System.nanoTime();
-      Nd4j.gemm(a, w, c, false, false, 1.0, 0.0);
+      Blas.gemm(a, w, c, false, false, 1.0, 0.0);
       if (i >= 3) {
         best = Math.min(best, (System.nanoTime() - t0) / 1e9);
       }

@@ -1,0 +1,178 @@
+package org.anisoscope.model;
+
+import com.google.common.base.Preconditions;
+import org.anisoscope.util.Parallel;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Matrix products of the model: {@code C = α·op(A)·op(B) + β·C} for matrices and for batches of matrices.
+ *
+ * <p>On the CPU backend the products call OpenBLAS's {@code cblas_?gemm} directly on the arrays' memory (the same
+ * library ND4J links), single-threaded per call, with the work cut across {@link Parallel}'s threads: one GEMM by
+ * row (or column) blocks of C, a batch by its matrices. ND4J M2.1's batched {@code matmul} does not use BLAS for
+ * rank-3 arrays (≈ 25 GFLOP/s on the attention products), and a loop of {@code Nd4j.gemm} calls pays ND4J's
+ * per-op overhead each time. On another backend (CUDA) or for arrays whose rows are not contiguous, the same call
+ * goes to {@code Nd4j.gemm} / {@code Nd4j.matmul}.
+ */
+public final class Blas {
+  private static final boolean NATIVE = nativeCpu();
+  /** Below this many multiply-adds a GEMM is not worth splitting across threads. */
+  private static final long SPLIT_WORK = 1L << 20;
+
+  private Blas() {
+  }
+
+  /** Whether products go straight to OpenBLAS (CPU backend) rather than through ND4J's ops. */
+  public static boolean direct() {
+    return NATIVE;
+  }
+
+  /** {@code c = α·op(a)·op(b) + β·c} for matrices {@code a}, {@code b}, {@code c}. */
+  public static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double alpha, double beta) {
+    Preconditions.checkArgument(a.rank() == 2 && b.rank() == 2 && c.rank() == 2, "gemm takes matrices");
+    if (!usable(a, b, c)) {
+      Nd4j.gemm(a, b, c, ta, tb, alpha, beta);
+      return;
+    }
+    int m = (int) c.size(0);
+    int n = (int) c.size(1);
+    int k = (int) (ta ? a.size(0) : a.size(1));
+    Preconditions.checkArgument((ta ? a.size(1) : a.size(0)) == m && (tb ? b.size(0) : b.size(1)) == n
+            && (tb ? b.size(1) : b.size(0)) == k, "gemm shapes: op(a) %s, op(b) %s, c %s",
+        shapeOf(a, ta), shapeOf(b, tb), java.util.Arrays.toString(c.shape()));
+    Mat ma = Mat.of(a, ta);
+    Mat mb = Mat.of(b, tb);
+    Mat mc = Mat.of(c, false);
+    boolean dbl = c.dataType() == DataType.DOUBLE;
+    long work = (long) m * n * k;
+    int parts = work < SPLIT_WORK ? 1 : Parallel.threads();
+    if (parts <= 1) {
+      call(dbl, ma, 0, mb, 0, mc, 0, m, n, k, alpha, beta);
+      return;
+    }
+    if (m >= n) { // row blocks of C: rows of op(a)
+      Parallel.forRange(m, Math.max(1, m / parts), (lo, hi) ->
+          call(dbl, ma, ma.rowOffset(lo), mb, 0, mc, (long) lo * mc.ld, hi - lo, n, k, alpha, beta));
+    } else {      // column blocks of C: columns of op(b)
+      Parallel.forRange(n, Math.max(1, n / parts), (lo, hi) ->
+          call(dbl, ma, 0, mb, mb.colOffset(lo), mc, lo, m, hi - lo, k, alpha, beta));
+    }
+  }
+
+  /**
+   * {@code c[i] = op(a[i])·op(b[i])} for every matrix {@code i} of rank-3 arrays {@code [batch, rows, cols]}
+   * (as {@code Nd4j.matmul(a, b, c, ta, tb, false)}).
+   */
+  public static void batched(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb) {
+    Preconditions.checkArgument(a.rank() == 3 && b.rank() == 3 && c.rank() == 3, "batched gemm takes rank-3 arrays");
+    if (!usable(a, b, c)) {
+      Nd4j.matmul(a, b, c, ta, tb, false);
+      return;
+    }
+    int batch = (int) c.size(0);
+    int m = (int) c.size(1);
+    int n = (int) c.size(2);
+    int k = (int) (ta ? a.size(1) : a.size(2));
+    Preconditions.checkArgument(a.size(0) == batch && b.size(0) == batch
+            && (ta ? a.size(2) : a.size(1)) == m && (tb ? b.size(1) : b.size(2)) == n
+            && (tb ? b.size(2) : b.size(1)) == k,
+        "batched gemm shapes: a %s, b %s, c %s", java.util.Arrays.toString(a.shape()),
+        java.util.Arrays.toString(b.shape()), java.util.Arrays.toString(c.shape()));
+    Mat ma = Mat.of(a, ta);
+    Mat mb = Mat.of(b, tb);
+    Mat mc = Mat.of(c, false);
+    boolean dbl = c.dataType() == DataType.DOUBLE;
+    long sa = a.stride(0);
+    long sb = b.stride(0);
+    long sc = c.stride(0);
+    Parallel.forRange(batch, 1, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        call(dbl, ma, i * sa, mb, i * sb, mc, i * sc, m, n, k, 1.0, 0.0);
+      }
+    });
+  }
+
+  private static void call(boolean dbl, Mat a, long offA, Mat b, long offB, Mat c, long offC, int m, int n, int k,
+      double alpha, double beta) {
+    int order = openblas_nolapack.CblasRowMajor;
+    int transA = a.trans ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    int transB = b.trans ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    if (dbl) {
+      openblas_nolapack.cblas_dgemm(order, transA, transB, m, n, k, alpha,
+          new DoublePointer(a.dptr).position(offA), a.ld, new DoublePointer(b.dptr).position(offB), b.ld, beta,
+          new DoublePointer(c.dptr).position(offC), c.ld);
+    } else {
+      openblas_nolapack.cblas_sgemm(order, transA, transB, m, n, k, (float) alpha,
+          new FloatPointer(a.fptr).position(offA), a.ld, new FloatPointer(b.fptr).position(offB), b.ld, (float) beta,
+          new FloatPointer(c.fptr).position(offC), c.ld);
+    }
+  }
+
+  /** A row-major operand: its memory, leading dimension and whether it enters transposed. */
+  private record Mat(FloatPointer fptr, DoublePointer dptr, int ld, boolean trans) {
+    static Mat of(INDArray x, boolean trans) {
+      int r = x.rank();
+      int ld = x.size(r - 2) == 1 ? (int) Math.max(1, x.size(r - 1)) : (int) x.stride(r - 2);
+      if (x.dataType() == DataType.DOUBLE) {
+        return new Mat(null, new DoublePointer(x.data().addressPointer()), ld, trans);
+      }
+      return new Mat(new FloatPointer(x.data().addressPointer()), null, ld, trans);
+    }
+
+    /** Element offset of row {@code r} of op(this). */
+    long rowOffset(int r) {
+      return trans ? r : (long) r * ld;
+    }
+
+    /** Element offset of column {@code j} of op(this). */
+    long colOffset(int j) {
+      return trans ? (long) j * ld : j;
+    }
+  }
+
+  /** Same float or double type, unit stride along the last dimension, rows at a positive stride. */
+  private static boolean usable(INDArray a, INDArray b, INDArray c) {
+    if (!NATIVE) {
+      return false;
+    }
+    DataType t = c.dataType();
+    if ((t != DataType.FLOAT && t != DataType.DOUBLE) || a.dataType() != t || b.dataType() != t) {
+      return false;
+    }
+    for (INDArray x : new INDArray[] {a, b, c}) {
+      int r = x.rank();
+      if (x.isEmpty() || x.stride(r - 1) != 1 && x.size(r - 1) != 1
+          || x.size(r - 2) > 1 && x.stride(r - 2) < Math.max(1, x.size(r - 1))) {
+        return false;
+      }
+      if (r == 3 && x.size(0) > 1 && x.stride(0) < x.size(1) * x.stride(1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String shapeOf(INDArray x, boolean t) {
+    return t ? "[" + x.size(1) + ", " + x.size(0) + "]" : java.util.Arrays.toString(x.shape());
+  }
+
+  private static boolean nativeCpu() {
+    if (Boolean.getBoolean("anisoscope.nd4j-gemm")) {
+      return false;
+    }
+    if (!Nd4j.getBackend().getClass().getName().endsWith("CpuBackend")) {
+      return false;
+    }
+    try {
+      openblas_nolapack.blas_set_num_threads(1);
+      return true;
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+}

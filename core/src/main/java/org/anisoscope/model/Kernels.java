@@ -1,0 +1,132 @@
+package org.anisoscope.model;
+
+import org.anisoscope.util.Parallel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Fused CPU kernels for the training step's elementwise and row-wise work: softmax with the causal mask (forward and
+ * backward), GELU (forward and backward), layer norm (forward and backward), and the copies between the
+ * {@code [B·T, parts·H·D]} rows of a projection and the {@code [B, H, T, D]} heads. Each replaces a chain of ND4J ops
+ * (one pass over memory instead of 3–8, no per-op overhead) and runs on {@link Parallel}'s threads.
+ *
+ * <p>The ND4J op chains stay as the reference: every layer falls back to them for float64 (the gradient checks), on
+ * another backend (CUDA), for arrays that are not plain c-order buffers, when the {@code jdk.incubator.vector} module
+ * is absent (run.sh adds it), and with {@code -Danisoscope.reference-kernels=true}. Tests check the fused float32
+ * path against the reference path.
+ */
+public final class Kernels {
+  private static final boolean AVAILABLE = Blas.direct()
+      && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  private static volatile boolean enabled = AVAILABLE && !Boolean.getBoolean("anisoscope.reference-kernels");
+
+  private Kernels() {
+  }
+
+  /** Whether the fused kernels can run in this JVM (CPU backend and the vector module present). */
+  public static boolean available() {
+    return AVAILABLE;
+  }
+
+  /** Whether layers use the fused kernels for float32 now. */
+  public static boolean enabled() {
+    return enabled;
+  }
+
+  /** Switches the fused kernels on or off (tests compare both paths); returns the previous setting. */
+  public static boolean setEnabled(boolean on) {
+    boolean was = enabled;
+    enabled = on && AVAILABLE;
+    return was;
+  }
+
+  /** True when the fused float32 kernels apply to all these arrays: enabled, float32, plain c-order buffers. */
+  static boolean fused(INDArray... arrays) {
+    if (!enabled) {
+      return false;
+    }
+    for (INDArray x : arrays) {
+      if (x.dataType() != DataType.FLOAT || !plain(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@link #heads} applies: the same buffers condition, any float type. */
+  static boolean copies(INDArray... arrays) {
+    if (!AVAILABLE || !enabled) {
+      return false;
+    }
+    for (INDArray x : arrays) {
+      if (x.dataType() != arrays[0].dataType() || !plain(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean plain(INDArray x) {
+    return x.ordering() == 'c' && x.offset() == 0 && x.length() == x.data().length()
+        && Shape.hasDefaultStridesForShape(x);
+  }
+
+  /**
+   * Copies between projection rows and heads. {@code rows} is {@code [B·T, parts·H·D]}; its columns
+   * {@code [part·H·D, (part+1)·H·D)} hold head h at {@code h·D}. {@code heads} is {@code [B, H, T, D]}.
+   * {@code toHeads}: rows → heads, else heads → rows.
+   */
+  static void heads(INDArray rows, int parts, int part, INDArray heads, int batch, int seq, int nHeads, int dHead,
+      boolean toHeads) {
+    int es = rows.dataType().width();
+    ByteBuffer r = rows.data().asNio();
+    ByteBuffer h = heads.data().asNio();
+    int width = parts * nHeads * dHead;
+    int bytes = dHead * es;
+    Parallel.forRange(batch * seq, 256, (lo, hi) -> {
+      for (int bt = lo; bt < hi; bt++) {
+        int b = bt / seq;
+        int t = bt % seq;
+        long rowBase = (long) bt * width + (long) part * nHeads * dHead;
+        for (int hd = 0; hd < nHeads; hd++) {
+          int ri = (int) ((rowBase + (long) hd * dHead) * es);
+          int hi2 = (int) ((((long) b * nHeads + hd) * seq + t) * dHead * es);
+          if (toHeads) {
+            h.put(hi2, r, ri, bytes);
+          } else {
+            r.put(ri, h, hi2, bytes);
+          }
+        }
+      }
+    });
+  }
+
+  static void softmaxForward(INDArray scores, INDArray probs, int rows, int t, double scale, boolean causal) {
+    VectorKernels.softmaxForward(scores, probs, rows, t, (float) scale, causal);
+  }
+
+  static void softmaxBackward(INDArray probs, INDArray dP, int rows, int t, double scale, boolean causal) {
+    VectorKernels.softmaxBackward(probs, dP, rows, t, (float) scale, causal);
+  }
+
+  static void geluForward(INDArray h, INDArray cdf, INDArray act) {
+    VectorKernels.geluForward(h, cdf, act);
+  }
+
+  static void geluBackward(INDArray h, INDArray cdf, INDArray dAct) {
+    VectorKernels.geluBackward(h, cdf, dAct);
+  }
+
+  static void layerNormForward(INDArray x, float[] gamma, float[] beta, double eps, INDArray xhat, INDArray y,
+      INDArray rstd, int n, int dim) {
+    VectorKernels.layerNormForward(x, gamma, beta, (float) eps, xhat, y, rstd, n, dim);
+  }
+
+  static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray dx,
+      double[] dGamma, double[] dBeta, int n, int dim) {
+    VectorKernels.layerNormBackward(dy, xhat, rstd, gamma, dx, dGamma, dBeta, n, dim);
+  }
+}

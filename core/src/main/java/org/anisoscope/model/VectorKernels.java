@@ -1,0 +1,333 @@
+package org.anisoscope.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.anisoscope.util.Parallel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The fused float32 kernels behind {@link Kernels}, written with the JDK's vector API (SIMD lanes; {@code exp} is the
+ * JDK's vectorised intrinsic) over the arrays' native memory, rows split across {@link Parallel}'s threads. Only
+ * {@link Kernels} calls this class, and only when the {@code jdk.incubator.vector} module is present.
+ */
+final class VectorKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+  /** {@code HEAD[r]}: the first r lanes. */
+  @SuppressWarnings("unchecked")
+  private static final VectorMask<Float>[] HEAD = new VectorMask[L + 1];
+  private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
+  private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+
+  static {
+    for (int r = 0; r <= L; r++) {
+      HEAD[r] = S.indexInRange(0, r);
+    }
+  }
+
+  private VectorKernels() {
+  }
+
+  private static ByteBuffer mem(INDArray x) {
+    return x.data().asNio().order(NATIVE);
+  }
+
+  private static FloatVector load(ByteBuffer b, long elem) {
+    return FloatVector.fromByteBuffer(S, b, (int) (elem << 2), NATIVE);
+  }
+
+  private static void store(FloatVector v, ByteBuffer b, long elem) {
+    v.intoByteBuffer(b, (int) (elem << 2), NATIVE);
+  }
+
+  /** Rows of a contiguous {@code [rows, t]} array: p = softmax(scale·s) over the first len(r) entries, 0 after. */
+  static void softmaxForward(INDArray scores, INDArray probs, int rows, int t, float scale, boolean causal) {
+    ByteBuffer s = mem(scores);
+    ByteBuffer p = mem(probs);
+    boolean vec = t % L == 0;
+    Parallel.forRange(rows, 32, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int len = causal ? r % t + 1 : t;
+        long base = (long) r * t;
+        int full = vec ? len / L * L : 0;
+        int rem = vec ? len - full : 0;
+        int end = vec ? (rem > 0 ? full + L : full) : len; // rounded up to whole vectors (≤ t)
+        float max = Float.NEGATIVE_INFINITY;
+        if (vec) {
+          FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+          for (int j = 0; j < full; j += L) {
+            vmax = vmax.max(load(s, base + j));
+          }
+          if (rem > 0) {
+            vmax = vmax.max(load(s, base + full).blend(Float.NEGATIVE_INFINITY, HEAD[rem].not()));
+          }
+          max = vmax.reduceLanes(VectorOperators.MAX);
+        } else {
+          for (int j = 0; j < len; j++) {
+            max = Math.max(max, s.getFloat((int) ((base + j) << 2)));
+          }
+        }
+        float shift = max * scale;
+        float sum = 0;
+        if (vec) {
+          FloatVector vsum = FloatVector.zero(S);
+          for (int j = 0; j < end; j += L) {
+            FloatVector x = load(s, base + j).mul(scale).sub(shift);
+            if (j == full) {
+              x = x.blend(Float.NEGATIVE_INFINITY, HEAD[rem].not());
+            }
+            FloatVector e = x.lanewise(VectorOperators.EXP);
+            store(e, p, base + j);
+            vsum = vsum.add(e);
+          }
+          sum = vsum.reduceLanes(VectorOperators.ADD);
+          FloatVector inv = FloatVector.broadcast(S, 1f / sum);
+          for (int j = 0; j < end; j += L) {
+            store(load(p, base + j).mul(inv), p, base + j);
+          }
+          FloatVector zero = FloatVector.zero(S);
+          for (int j = end; j < t; j += L) {
+            store(zero, p, base + j);
+          }
+        } else {
+          for (int j = 0; j < len; j++) {
+            float e = (float) Math.exp(s.getFloat((int) ((base + j) << 2)) * scale - shift);
+            p.putFloat((int) ((base + j) << 2), e);
+            sum += e;
+          }
+          float inv = 1f / sum;
+          for (int j = 0; j < t; j++) {
+            int at = (int) ((base + j) << 2);
+            p.putFloat(at, j < len ? p.getFloat(at) * inv : 0f);
+          }
+        }
+      }
+    });
+  }
+
+  /** In place: dP ← scale · P ⊙ (dP − Σ_j dP ⊙ P), row by row; entries after len(r) (where P = 0) become 0. */
+  static void softmaxBackward(INDArray probs, INDArray dP, int rows, int t, float scale, boolean causal) {
+    ByteBuffer p = mem(probs);
+    ByteBuffer d = mem(dP);
+    boolean vec = t % L == 0;
+    Parallel.forRange(rows, 32, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int len = causal ? r % t + 1 : t;
+        long base = (long) r * t;
+        int end = vec ? (len + L - 1) / L * L : len;
+        float dot;
+        if (vec) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int j = 0; j < end; j += L) {
+            acc = load(d, base + j).fma(load(p, base + j), acc);
+          }
+          dot = acc.reduceLanes(VectorOperators.ADD);
+          for (int j = 0; j < end; j += L) {
+            store(load(d, base + j).sub(dot).mul(load(p, base + j)).mul(scale), d, base + j);
+          }
+          FloatVector zero = FloatVector.zero(S);
+          for (int j = end; j < t; j += L) {
+            store(zero, d, base + j);
+          }
+        } else {
+          dot = 0;
+          for (int j = 0; j < len; j++) {
+            int at = (int) ((base + j) << 2);
+            dot += d.getFloat(at) * p.getFloat(at);
+          }
+          for (int j = 0; j < t; j++) {
+            int at = (int) ((base + j) << 2);
+            d.putFloat(at, j < len ? (d.getFloat(at) - dot) * p.getFloat(at) * scale : 0f);
+          }
+        }
+      }
+    });
+  }
+
+  /** cdf = Φ(h), act = h·Φ(h) for contiguous arrays of n elements. */
+  static void geluForward(INDArray h, INDArray cdf, INDArray act) {
+    ByteBuffer hb = mem(h);
+    ByteBuffer cb = mem(cdf);
+    ByteBuffer ab = mem(act);
+    int n = (int) h.length();
+    Parallel.forRange(n / L, 1024, (lo, hi) -> {
+      for (int i = lo * L; i < hi * L; i += L) {
+        FloatVector x = load(hb, i);
+        FloatVector c = phi(x);
+        store(c, cb, i);
+        store(x.mul(c), ab, i);
+      }
+    });
+    for (int i = n / L * L; i < n; i++) {
+      float x = hb.getFloat(i << 2);
+      float c = 0.5f * (1f + erf(x * INV_SQRT2));
+      cb.putFloat(i << 2, c);
+      ab.putFloat(i << 2, x * c);
+    }
+  }
+
+  /** In place: dAct ← dAct ⊙ GELU'(h), GELU'(h) = Φ(h) + h·φ(h). */
+  static void geluBackward(INDArray h, INDArray cdf, INDArray dAct) {
+    ByteBuffer hb = mem(h);
+    ByteBuffer cb = mem(cdf);
+    ByteBuffer db = mem(dAct);
+    int n = (int) h.length();
+    Parallel.forRange(n / L, 1024, (lo, hi) -> {
+      for (int i = lo * L; i < hi * L; i += L) {
+        FloatVector x = load(hb, i);
+        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        FloatVector g = x.fma(pdf, load(cb, i));
+        store(load(db, i).mul(g), db, i);
+      }
+    });
+    for (int i = n / L * L; i < n; i++) {
+      float x = hb.getFloat(i << 2);
+      float g = cb.getFloat(i << 2) + x * INV_SQRT_2PI * (float) Math.exp(-0.5f * x * x);
+      db.putFloat(i << 2, db.getFloat(i << 2) * g);
+    }
+  }
+
+  /**
+   * Φ(x) = ½(1 + erf(x/√2)), erf by Abramowitz &amp; Stegun 7.1.26 (|error| ≤ 1.5e-7, the size of a float32
+   * rounding step near 1).
+   */
+  private static FloatVector phi(FloatVector x) {
+    FloatVector z = x.abs().mul(INV_SQRT2);
+    FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.3275911f, 1f));
+    FloatVector poly = t.fma(1.061405429f, -1.453152027f);
+    poly = poly.mul(t).add(1.421413741f);
+    poly = poly.mul(t).add(-0.284496736f);
+    poly = poly.mul(t).add(0.254829592f);
+    poly = poly.mul(t);
+    FloatVector e = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f); // erf(|x|/√2)
+    e = e.blend(e.neg(), x.lt(0f));
+    return e.add(1f).mul(0.5f);
+  }
+
+  private static float erf(float x) {
+    float z = Math.abs(x);
+    float t = 1f / (1f + 0.3275911f * z);
+    float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f
+        + t * 1.061405429f))));
+    float e = 1f - poly * (float) Math.exp(-z * z);
+    return x < 0 ? -e : e;
+  }
+
+  /**
+   * Layer norm of the rows of {@code x [n, dim]}: xhat = (x − μ)/σ, y = γ ⊙ xhat + β, rstd = 1/σ (σ² the biased
+   * variance + eps).
+   */
+  static void layerNormForward(INDArray x, float[] gamma, float[] beta, float eps, INDArray xhat, INDArray y,
+      INDArray rstd, int n, int dim) {
+    ByteBuffer xb = mem(x);
+    ByteBuffer hb = mem(xhat);
+    ByteBuffer yb = mem(y);
+    ByteBuffer rb = mem(rstd);
+    int full = dim / L * L;
+    Parallel.forRange(n, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * dim;
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < full; j += L) {
+          acc = acc.add(load(xb, base + j));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int j = full; j < dim; j++) {
+          sum += xb.getFloat((int) ((base + j) << 2));
+        }
+        float mean = sum / dim;
+        FloatVector sq = FloatVector.zero(S);
+        for (int j = 0; j < full; j += L) {
+          FloatVector c = load(xb, base + j).sub(mean);
+          sq = c.fma(c, sq);
+        }
+        float var = sq.reduceLanes(VectorOperators.ADD);
+        for (int j = full; j < dim; j++) {
+          float c = xb.getFloat((int) ((base + j) << 2)) - mean;
+          var += c * c;
+        }
+        float inv = (float) (1.0 / Math.sqrt(var / dim + eps));
+        rb.putFloat(r << 2, inv);
+        for (int j = 0; j < full; j += L) {
+          FloatVector h = load(xb, base + j).sub(mean).mul(inv);
+          store(h, hb, base + j);
+          store(h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j)), yb, base + j);
+        }
+        for (int j = full; j < dim; j++) {
+          int at = (int) ((base + j) << 2);
+          float h = (xb.getFloat(at) - mean) * inv;
+          hb.putFloat(at, h);
+          yb.putFloat(at, h * gamma[j] + beta[j]);
+        }
+      }
+    });
+  }
+
+  /**
+   * dx = rstd ⊙ (g − mean(g) − xhat·mean(g ⊙ xhat)), g = dy ⊙ γ; adds Σ_rows dy ⊙ xhat to dGamma and Σ_rows dy to
+   * dBeta.
+   */
+  static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray dx,
+      double[] dGamma, double[] dBeta, int n, int dim) {
+    ByteBuffer db = mem(dy);
+    ByteBuffer hb = mem(xhat);
+    ByteBuffer rb = mem(rstd);
+    ByteBuffer xb = mem(dx);
+    int full = dim / L * L;
+    Parallel.forRange(n, 64, (lo, hi) -> {
+      float[] dg = new float[dim];
+      float[] dbeta = new float[dim];
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * dim;
+        FloatVector sa = FloatVector.zero(S);
+        FloatVector sb = FloatVector.zero(S);
+        for (int j = 0; j < full; j += L) {
+          FloatVector d = load(db, base + j);
+          FloatVector h = load(hb, base + j);
+          FloatVector g = d.mul(FloatVector.fromArray(S, gamma, j));
+          sa = sa.add(g);
+          sb = g.fma(h, sb);
+          d.fma(h, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
+          d.add(FloatVector.fromArray(S, dbeta, j)).intoArray(dbeta, j);
+        }
+        float a = sa.reduceLanes(VectorOperators.ADD);
+        float b = sb.reduceLanes(VectorOperators.ADD);
+        for (int j = full; j < dim; j++) {
+          int at = (int) ((base + j) << 2);
+          float d = db.getFloat(at);
+          float h = hb.getFloat(at);
+          float g = d * gamma[j];
+          a += g;
+          b += g * h;
+          dg[j] += d * h;
+          dbeta[j] += d;
+        }
+        a /= dim;
+        b /= dim;
+        float inv = rb.getFloat(r << 2);
+        for (int j = 0; j < full; j += L) {
+          FloatVector g = load(db, base + j).mul(FloatVector.fromArray(S, gamma, j));
+          FloatVector h = load(hb, base + j);
+          store(g.sub(a).sub(h.mul(b)).mul(inv), xb, base + j);
+        }
+        for (int j = full; j < dim; j++) {
+          int at = (int) ((base + j) << 2);
+          float g = db.getFloat(at) * gamma[j];
+          xb.putFloat(at, (g - a - hb.getFloat(at) * b) * inv);
+        }
+      }
+      synchronized (dGamma) {
+        for (int j = 0; j < dim; j++) {
+          dGamma[j] += dg[j];
+          dBeta[j] += dbeta[j];
+        }
+      }
+    });
+  }
+}
