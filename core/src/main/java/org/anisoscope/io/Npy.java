@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * NumPy {@code .npy} files (format spec: numpy.lib.format). Writes version 1.0, little-endian float32
- * ({@code <f4}), C order, the header padded with spaces to a multiple of 64 bytes and ended by a newline, as NumPy
- * itself does. Reads versions 1.0–3.0 with {@code <f4} or {@code <f8} data (doubles are narrowed to float), C or
+ * ({@code <f4}), float64 ({@code <f8}) or int32 ({@code <i4}), C order, the header padded with spaces to a multiple
+ * of 64 bytes and ended by a newline, as NumPy itself does. Reads versions 1.0–3.0 with {@code <f4} or {@code <f8} data (doubles are narrowed to float), C or
  * Fortran order (returned row-major), any rank. Anything else fails with an {@link IOException} whose one-line
  * message names the file and what was expected.
  */
@@ -32,25 +32,45 @@ public final class Npy {
    * in the same directory, then moved over {@code file}, so a reader never sees half a file.
    */
   public static void writeFloat32(Path file, float[] data, long... shape) throws IOException {
+    write(file, "<f4", 4, data.length, shape, (buf, start, len) -> buf.asFloatBuffer().put(data, start, len));
+  }
+
+  /** As {@link #writeFloat32}, as a {@code <f8} (float64) file. */
+  public static void writeFloat64(Path file, double[] data, long... shape) throws IOException {
+    write(file, "<f8", 8, data.length, shape, (buf, start, len) -> buf.asDoubleBuffer().put(data, start, len));
+  }
+
+  /** As {@link #writeFloat32}, as a {@code <i4} (int32) file (token ids; {@link #read} reads floats only). */
+  public static void writeInt32(Path file, int[] data, long... shape) throws IOException {
+    write(file, "<i4", 4, data.length, shape, (buf, start, len) -> buf.asIntBuffer().put(data, start, len));
+  }
+
+  /** Copies {@code len} elements from {@code start} into a little-endian buffer positioned at 0. */
+  private interface Chunk {
+    void put(ByteBuffer buf, int start, int len);
+  }
+
+  private static void write(Path file, String descr, int itemSize, int count, long[] shape, Chunk chunk)
+      throws IOException {
     for (long s : shape) {
       Preconditions.checkArgument(s >= 0, "negative dimension in shape %s", shapeTuple(shape));
     }
-    Preconditions.checkArgument(elementCount(shape) == data.length, "%s floats do not fill shape %s", data.length,
+    Preconditions.checkArgument(elementCount(shape) == count, "%s values do not fill shape %s", count,
         shapeTuple(shape));
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeFully(ch, ByteBuffer.wrap(header("<f4", shape)));
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(4, 4L * data.length)))
+        writeFully(ch, ByteBuffer.wrap(header(descr, shape)));
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(itemSize, (long) itemSize * count)))
             .order(ByteOrder.LITTLE_ENDIAN);
-        int step = buf.capacity() / 4;
-        for (int start = 0; start < data.length; start += step) {
-          int len = Math.min(step, data.length - start);
+        int step = buf.capacity() / itemSize;
+        for (int start = 0; start < count; start += step) {
+          int len = Math.min(step, count - start);
           buf.clear();
-          buf.asFloatBuffer().put(data, start, len);
-          buf.limit(len * 4);
+          chunk.put(buf, start, len);
+          buf.limit(len * itemSize);
           writeFully(ch, buf);
         }
         ch.force(true);

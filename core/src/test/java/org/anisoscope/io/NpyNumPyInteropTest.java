@@ -41,6 +41,20 @@ class NpyNumPyInteropTest {
   }
 
   @Test
+  void numpyReadsFloat64AndInt32Exactly() throws IOException {
+    Path d = dir.resolve("d.npy");
+    Path i = dir.resolve("i.npy");
+    Npy.writeFloat64(d, new double[] {0.1, -2.5, Math.PI, 1e-300}, 2, 2);
+    Npy.writeInt32(i, new int[] {3, -4, 2147483647}, 3);
+    Result r = python("import numpy as np, sys; a, b = np.load(sys.argv[1]), np.load(sys.argv[2]); "
+        + "print(a.dtype.str, a.shape, b.dtype.str, b.shape, "
+        + "bool((a == np.array([[0.1, -2.5], [np.pi, 1e-300]])).all()), b.tolist() == [3, -4, 2147483647])",
+        d.toString(), i.toString());
+    assertEquals(0, r.exitCode, r.output);
+    assertEquals("<f8 (2, 2) <i4 (3,) True True", r.output.strip());
+  }
+
+  @Test
   void javaReadsWhatNumpyWritesInFortranOrderAndFloat64() throws IOException {
     Path f = dir.resolve("p.npy");
     Result r = python("import numpy as np, sys; "

@@ -80,6 +80,27 @@ class NpyTest {
     assertArrayEquals(new float[] {0.25f, -3.5f}, Npy.read(f).data());
   }
 
+  /** float64 and int32 files: the same header as NumPy's with their descr, then the little-endian values. */
+  @Test
+  void writesFloat64AndInt32ByteForByte() throws IOException {
+    Path d = dir.resolve("d.npy");
+    Npy.writeFloat64(d, new double[] {0.1, -2.5, Math.PI}, 3, 1);
+    ByteBuffer dd = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.1).putDouble(-2.5)
+        .putDouble(Math.PI);
+    Path expected = dir.resolve("expected.npy");
+    handBuilt(expected, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 1), }", dd.array());
+    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(d));
+    assertArrayEquals(new float[] {0.1f, -2.5f, (float) Math.PI}, Npy.read(d).data());
+
+    Path i = dir.resolve("i.npy");
+    Npy.writeInt32(i, new int[] {0, 7, -1, Integer.MAX_VALUE}, 2, 2);
+    ByteBuffer ii = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(7).putInt(-1)
+        .putInt(Integer.MAX_VALUE);
+    handBuilt(expected, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }", ii.array());
+    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(i));
+    assertThrows(IllegalArgumentException.class, () -> Npy.writeInt32(i, new int[3], 2, 2));
+  }
+
   /** Fortran order [2, 3]: the file holds columns (a00, a10), (a01, a11), (a02, a12). */
   @Test
   void readsFortranOrderAsRowMajor() throws IOException {
