@@ -38,6 +38,10 @@ public final class Buffers {
 
   /** {@code acc += Σ_rows x}: column sums of {@code x [n, m]} added into {@code acc [1, m]}. */
   public void addColumnSums(INDArray x, INDArray acc) {
+    if (Kernels.fused(x) && x.rank() == 2) {
+      Kernels.addColumnSums(x, acc);
+      return;
+    }
     Blas.gemm(ones(x.size(0)), x, acc, false, false, 1.0, 1.0);
   }
 

@@ -4,6 +4,7 @@ import org.anisoscope.util.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
 
@@ -128,5 +129,17 @@ public final class Kernels {
   static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray dx,
       double[] dGamma, double[] dBeta, int n, int dim) {
     VectorKernels.layerNormBackward(dy, xhat, rstd, gamma, dx, dGamma, dBeta, n, dim);
+  }
+
+  static void addRow(INDArray y, INDArray row) {
+    VectorKernels.addRow(y, row.toFloatVector(), (int) y.size(0), (int) y.size(1));
+  }
+
+  /** {@code acc [1, m] += Σ_rows x} for a {@code [n, m]} float32 buffer. */
+  static void addColumnSums(INDArray x, INDArray acc) {
+    int m = (int) x.size(1);
+    double[] sums = new double[m];
+    VectorKernels.columnSums(x, (int) x.size(0), m, sums);
+    acc.addi(Nd4j.createFromArray(sums).castTo(acc.dataType()).reshape(acc.shape()));
   }
 }

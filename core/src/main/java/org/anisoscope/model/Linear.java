@@ -26,7 +26,11 @@ public final class Linear {
     INDArray y = buf.get("y", n, out); // [n, out]
     Blas.gemm(x, weight.value(), y, false, false, 1.0, 0.0);
     if (bias != null) {
-      y.addiRowVector(bias.value());
+      if (Kernels.fused(y)) {
+        Kernels.addRow(y, bias.value());
+      } else {
+        y.addiRowVector(bias.value());
+      }
     }
     return y;
   }

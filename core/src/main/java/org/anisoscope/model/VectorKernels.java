@@ -31,7 +31,44 @@ final class VectorKernels {
     }
   }
 
+  private static final float LOG2E = 1.44269504f;
+  private static final float ROUND = 12582912f; // 1.5·2²³: x + ROUND rounds x to an integer in the low bits
+  private static final FloatVector LN2_HI = FloatVector.broadcast(S, -0.693359375f);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(S, 2.12194440e-4f);
+
   private VectorKernels() {
+  }
+
+  /**
+   * e^x for float lanes, Cephes' expf (range reduction by ln 2, degree-6 polynomial; ≈ 1e-7 relative error),
+   * written with lane-wise IEEE operations only. The vector API's own {@code EXP} and its {@code ADD} reduction
+   * give different roundings interpreted and JIT-compiled (and the reduction order is unspecified), which would
+   * make a seeded run differ from itself in the last bits; with this and {@link #sum} it cannot.
+   */
+  private static FloatVector exp(FloatVector x) {
+    x = x.max(-87.0f).min(88.0f);
+    FloatVector t = x.fma(LOG2E, ROUND);
+    FloatVector n = t.sub(ROUND);
+    FloatVector r = n.fma(LN2_HI, x);
+    r = n.fma(LN2_LO, r);
+    FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
+    p = p.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
+    p = p.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));
+    p = p.fma(r, FloatVector.broadcast(S, 1.6666665459E-1f));
+    p = p.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+    p = p.mul(r).fma(r, r).add(1f);
+    FloatVector pow2 = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
+        .reinterpretAsFloats();
+    return p.mul(pow2);
+  }
+
+  /** Sum of the lanes in lane order (reproducible, unlike the vector API's ADD reduction). */
+  private static float sum(FloatVector v) {
+    float s = 0;
+    for (int i = 0; i < L; i++) {
+      s += v.lane(i);
+    }
+    return s;
   }
 
   private static ByteBuffer mem(INDArray x) {
@@ -82,11 +119,14 @@ final class VectorKernels {
             if (j == full) {
               x = x.blend(Float.NEGATIVE_INFINITY, HEAD[rem].not());
             }
-            FloatVector e = x.lanewise(VectorOperators.EXP);
+            FloatVector e = exp(x);
+            if (j == full) {
+              e = e.blend(0f, HEAD[rem].not());
+            }
             store(e, p, base + j);
             vsum = vsum.add(e);
           }
-          sum = vsum.reduceLanes(VectorOperators.ADD);
+          sum = sum(vsum);
           FloatVector inv = FloatVector.broadcast(S, 1f / sum);
           for (int j = 0; j < end; j += L) {
             store(load(p, base + j).mul(inv), p, base + j);
@@ -127,7 +167,7 @@ final class VectorKernels {
           for (int j = 0; j < end; j += L) {
             acc = load(d, base + j).fma(load(p, base + j), acc);
           }
-          dot = acc.reduceLanes(VectorOperators.ADD);
+          dot = sum(acc);
           for (int j = 0; j < end; j += L) {
             store(load(d, base + j).sub(dot).mul(load(p, base + j)).mul(scale), d, base + j);
           }
@@ -181,7 +221,7 @@ final class VectorKernels {
     Parallel.forRange(n / L, 1024, (lo, hi) -> {
       for (int i = lo * L; i < hi * L; i += L) {
         FloatVector x = load(hb, i);
-        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
         FloatVector g = x.fma(pdf, load(cb, i));
         store(load(db, i).mul(g), db, i);
       }
@@ -205,7 +245,7 @@ final class VectorKernels {
     poly = poly.mul(t).add(-0.284496736f);
     poly = poly.mul(t).add(0.254829592f);
     poly = poly.mul(t);
-    FloatVector e = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f); // erf(|x|/√2)
+    FloatVector e = poly.mul(exp(z.mul(z).neg())).neg().add(1f); // erf(|x|/√2)
     e = e.blend(e.neg(), x.lt(0f));
     return e.add(1f).mul(0.5f);
   }
@@ -237,7 +277,7 @@ final class VectorKernels {
         for (int j = 0; j < full; j += L) {
           acc = acc.add(load(xb, base + j));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (int j = full; j < dim; j++) {
           sum += xb.getFloat((int) ((base + j) << 2));
         }
@@ -247,7 +287,7 @@ final class VectorKernels {
           FloatVector c = load(xb, base + j).sub(mean);
           sq = c.fma(c, sq);
         }
-        float var = sq.reduceLanes(VectorOperators.ADD);
+        float var = sum(sq);
         for (int j = full; j < dim; j++) {
           float c = xb.getFloat((int) ((base + j) << 2)) - mean;
           var += c * c;
@@ -280,9 +320,12 @@ final class VectorKernels {
     ByteBuffer rb = mem(rstd);
     ByteBuffer xb = mem(dx);
     int full = dim / L * L;
-    Parallel.forRange(n, 64, (lo, hi) -> {
-      float[] dg = new float[dim];
-      float[] dbeta = new float[dim];
+    int parts = Parallel.parts(n, 64);
+    float[][] dgs = new float[parts][dim];
+    float[][] dbs = new float[parts][dim];
+    Parallel.forParts(n, 64, (part, lo, hi) -> {
+      float[] dg = dgs[part];
+      float[] dbeta = dbs[part];
       for (int r = lo; r < hi; r++) {
         long base = (long) r * dim;
         FloatVector sa = FloatVector.zero(S);
@@ -296,8 +339,8 @@ final class VectorKernels {
           d.fma(h, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
           d.add(FloatVector.fromArray(S, dbeta, j)).intoArray(dbeta, j);
         }
-        float a = sa.reduceLanes(VectorOperators.ADD);
-        float b = sb.reduceLanes(VectorOperators.ADD);
+        float a = sum(sa);
+        float b = sum(sb);
         for (int j = full; j < dim; j++) {
           int at = (int) ((base + j) << 2);
           float d = db.getFloat(at);
@@ -322,12 +365,55 @@ final class VectorKernels {
           xb.putFloat(at, (g - a - hb.getFloat(at) * b) * inv);
         }
       }
-      synchronized (dGamma) {
-        for (int j = 0; j < dim; j++) {
-          dGamma[j] += dg[j];
-          dBeta[j] += dbeta[j];
+    });
+    for (int q = 0; q < parts; q++) {
+      for (int j = 0; j < dim; j++) {
+        dGamma[j] += dgs[q][j];
+        dBeta[j] += dbs[q][j];
+      }
+    }
+  }
+
+  /** y[r, :] += b for every row of a contiguous {@code [n, m]} array. */
+  static void addRow(INDArray y, float[] b, int n, int m) {
+    ByteBuffer yb = mem(y);
+    int full = m / L * L;
+    Parallel.forRange(n, 128, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * m;
+        for (int j = 0; j < full; j += L) {
+          store(load(yb, base + j).add(FloatVector.fromArray(S, b, j)), yb, base + j);
+        }
+        for (int j = full; j < m; j++) {
+          int at = (int) ((base + j) << 2);
+          yb.putFloat(at, yb.getFloat(at) + b[j]);
         }
       }
     });
+  }
+
+  /** acc[j] += Σ_r x[r, j] over a contiguous {@code [n, m]} array (per-thread float partial sums). */
+  static void columnSums(INDArray x, int n, int m, double[] acc) {
+    ByteBuffer xb = mem(x);
+    int full = m / L * L;
+    int parts = Parallel.parts(n, 256);
+    float[][] partial = new float[parts][m];
+    Parallel.forParts(n, 256, (q, lo, hi) -> {
+      float[] part = partial[q];
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * m;
+        for (int j = 0; j < full; j += L) {
+          load(xb, base + j).add(FloatVector.fromArray(S, part, j)).intoArray(part, j);
+        }
+        for (int j = full; j < m; j++) {
+          part[j] += xb.getFloat((int) ((base + j) << 2));
+        }
+      }
+    });
+    for (float[] part : partial) {
+      for (int j = 0; j < m; j++) {
+        acc[j] += part[j];
+      }
+    }
   }
 }

@@ -27,6 +27,12 @@ public final class Parallel {
     void run(int lo, int hi);
   }
 
+  /** Part {@code part} of {@link #parts} over {@code [lo, hi)}. */
+  @FunctionalInterface
+  public interface Part {
+    void run(int part, int lo, int hi);
+  }
+
   private Parallel() {
   }
 
@@ -39,9 +45,22 @@ public final class Parallel {
    * With {@code n < minPerThread · 2} (or one thread) it runs on the caller only.
    */
   public static void forRange(int n, int minPerThread, Range body) {
-    int parts = Math.min(THREADS, Math.max(1, n / Math.max(1, minPerThread)));
+    forParts(n, minPerThread, (part, lo, hi) -> body.run(lo, hi));
+  }
+
+  /** How many parts {@link #forParts} cuts {@code [0, n)} into. */
+  public static int parts(int n, int minPerThread) {
+    return Math.min(THREADS, Math.max(1, n / Math.max(1, minPerThread)));
+  }
+
+  /**
+   * As {@link #forRange}, telling each part its index in {@code [0, parts(n, minPerThread))}: per-part partial
+   * results combined in part order do not depend on which thread finished first (reproducible sums).
+   */
+  public static void forParts(int n, int minPerThread, Part body) {
+    int parts = parts(n, minPerThread);
     if (parts <= 1) {
-      body.run(0, n);
+      body.run(0, 0, n);
       return;
     }
     @SuppressWarnings("unchecked")
@@ -49,11 +68,12 @@ public final class Parallel {
     for (int p = 1; p < parts; p++) {
       int lo = (int) ((long) n * p / parts);
       int hi = (int) ((long) n * (p + 1) / parts);
-      futures[p - 1] = POOL.submit(() -> body.run(lo, hi));
+      int part = p;
+      futures[p - 1] = POOL.submit(() -> body.run(part, lo, hi));
     }
     RuntimeException failure = null;
     try {
-      body.run(0, (int) ((long) n / parts));
+      body.run(0, 0, (int) ((long) n / parts));
     } catch (RuntimeException e) {
       failure = e;
     }

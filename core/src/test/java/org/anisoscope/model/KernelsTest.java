@@ -90,6 +90,25 @@ class KernelsTest {
     }
   }
 
+  /**
+   * Bit-for-bit the same result on every repetition, while the JIT compiles the kernels under way (interpreted and
+   * compiled vector code must round alike; the seeded-run and resume tests rely on it).
+   */
+  @org.junit.jupiter.api.Test
+  void fusedKernelsAreBitwiseReproducibleAcrossJitCompilation() {
+    ModelConfig cfg = new ModelConfig(17, 1, 2, 16, 67, 16, 0.0, true, ModelConfig.Attention.SOFTMAX, true,
+        DataType.FLOAT);
+    Batch batch = randomBatch(8, 16, 17);
+    Result first = run(cfg, batch, true);
+    for (int i = 0; i < 100; i++) {
+      Result again = run(cfg, batch, true);
+      assertEquals(first.loss(), again.loss(), 0.0, "loss, repetition " + i);
+      for (String param : first.grads().keySet()) {
+        assertEquals(first.grads().get(param), again.grads().get(param), "gradient of " + param + ", repetition " + i);
+      }
+    }
+  }
+
   /** max |a − b| ≤ tol · max |a| (float32 rounding differs between the paths, nothing else may). */
   private static void assertClose(INDArray a, INDArray b, double tol, String what) {
     double scale = a.amaxNumber().doubleValue();
