@@ -41,19 +41,20 @@ public final class Block {
     INDArray mid = residMid(n);
     INDArray post = residPost(n);
     long t = Timing.start();
-    mid.assign(x);
     if (attn != null) {
       INDArray h = ln1.forward(x);
       t = Timing.lap("ln.fwd", t);
       INDArray a = attn.forward(h, batch, seq, training);
       t = Timing.start();
-      mid.addi(attnOutDrop.forward(a, training));
+      Kernels.add(x, attnOutDrop.forward(a, training), mid);
+    } else {
+      mid.assign(x);
     }
     INDArray h2 = ln2.forward(mid);
     t = Timing.lap("ln.fwd", t);
     INDArray m = mlp.forward(h2);
     t = Timing.lap("mlp.fwd", t);
-    post.assign(mid).addi(mlpOutDrop.forward(m, training));
+    Kernels.add(mid, mlpOutDrop.forward(m, training), post);
     Timing.lap("residual.fwd", t);
     return post;
   }
@@ -70,24 +71,23 @@ public final class Block {
     INDArray tmp = buf.get("dTmp", n, dModel);
     // post = mid + MLP(LN₂(mid))
     long t = Timing.start();
-    tmp.assign(dPost);
-    INDArray dm = mlpOutDrop.backward(tmp);
+    // (the sub-layers' backward passes only read their upstream gradient: dropout, which masks in place, gets a copy)
+    INDArray dm = mlpOutDrop.active() ? mlpOutDrop.backward(tmp.assign(dPost)) : dPost;
     INDArray dh2 = mlp.backward(ln2.output(n), dm);
     t = Timing.lap("mlp.bwd", t);
     INDArray dl2 = ln2.backward(dh2);
     t = Timing.lap("ln.bwd", t);
-    dMid.assign(dPost).addi(dl2);
+    Kernels.add(dPost, dl2, dMid);
     // mid = x + Attn(LN₁(x))
-    dx.assign(dMid);
-    if (attn != null) {
-      tmp.assign(dMid);
-      INDArray da = attnOutDrop.backward(tmp);
-      t = Timing.lap("residual.bwd", t);
-      INDArray dh1 = attn.backward(ln1.output(n), da, batch, seq);
-      t = Timing.start();
-      dx.addi(ln1.backward(dh1));
-      Timing.lap("ln.bwd", t);
+    if (attn == null) {
+      return dx.assign(dMid);
     }
+    INDArray da = attnOutDrop.active() ? attnOutDrop.backward(tmp.assign(dMid)) : dMid;
+    t = Timing.lap("residual.bwd", t);
+    INDArray dh1 = attn.backward(ln1.output(n), da, batch, seq);
+    t = Timing.start();
+    Kernels.add(dMid, ln1.backward(dh1), dx);
+    Timing.lap("ln.bwd", t);
     return dx;
   }
 

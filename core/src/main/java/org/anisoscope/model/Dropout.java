@@ -35,6 +35,11 @@ final class Dropout {
     return y;
   }
 
+  /** Whether the last forward pass dropped anything (training with p > 0). */
+  boolean active() {
+    return lastWasTraining;
+  }
+
   /** What the last forward returned for input {@code x}: the masked buffer when active, else x. */
   INDArray lastOutput(INDArray x) {
     return lastWasTraining ? buf.get(name + ".y", x.shape()) : x;

@@ -113,12 +113,15 @@ public final class Kernels {
     VectorKernels.softmaxBackward(probs, dP, rows, t, (float) scale, causal);
   }
 
-  static void geluForward(INDArray h, INDArray cdf, INDArray act) {
-    VectorKernels.geluForward(h, cdf, act);
+  static void geluForward(INDArray h, INDArray bias, INDArray cdf, INDArray pdf, INDArray act) {
+    VectorKernels.geluForward(h, bias.toFloatVector(), cdf, pdf, act, (int) h.size(0), (int) h.size(1));
   }
 
-  static void geluBackward(INDArray h, INDArray cdf, INDArray dAct) {
-    VectorKernels.geluBackward(h, cdf, dAct);
+  /** dAct ← dAct ⊙ GELU'(h) in place; returns Σ_rows of the result (the folded bias's gradient). */
+  static double[] geluBackward(INDArray h, INDArray cdf, INDArray pdf, INDArray dAct) {
+    double[] dBias = new double[(int) h.size(1)];
+    VectorKernels.geluBackward(h, cdf, pdf, dAct, dBias, (int) h.size(0), (int) h.size(1));
+    return dBias;
   }
 
   static void layerNormForward(INDArray x, float[] gamma, float[] beta, double eps, INDArray xhat, INDArray y,
@@ -141,5 +144,14 @@ public final class Kernels {
     double[] sums = new double[m];
     VectorKernels.columnSums(x, (int) x.size(0), m, sums);
     acc.addi(Nd4j.createFromArray(sums).castTo(acc.dataType()).reshape(acc.shape()));
+  }
+
+  /** out = a + b (fused when all three are plain float32 buffers, else with ND4J ops). */
+  static void add(INDArray a, INDArray b, INDArray out) {
+    if (fused(a, b, out)) {
+      VectorKernels.add(a, b, out);
+    } else {
+      out.assign(a).addi(b);
+    }
   }
 }

@@ -35,6 +35,23 @@ public final class Linear {
     return y;
   }
 
+  /** {@code y = x W} without the bias (a fused kernel downstream adds it): {@code [n, out]}, this layer's buffer. */
+  INDArray forwardWithoutBias(INDArray x) {
+    INDArray y = buf.get("y", x.size(0), out);
+    Blas.gemm(x, weight.value(), y, false, false, 1.0, 0.0);
+    return y;
+  }
+
+  /** The bias row {@code [1, out]} (null without bias). */
+  INDArray biasValue() {
+    return bias == null ? null : bias.value();
+  }
+
+  /** db += the given column sums (computed by a fused kernel). */
+  void addBiasGrad(double[] sums) {
+    bias.grad().addi(Nd4j.createFromArray(sums).castTo(bias.grad().dataType()).reshape(1, out));
+  }
+
   /**
    * Accumulates dW, db and returns dx.
    *
@@ -43,11 +60,16 @@ public final class Linear {
    * @return dx {@code [n, in]}, a buffer owned by this layer
    */
   INDArray backward(INDArray x, INDArray dy) {
+    return backward(x, dy, true);
+  }
+
+  /** As {@link #backward(INDArray, INDArray)}; {@code biasGrad = false} when a kernel already added db. */
+  INDArray backward(INDArray x, INDArray dy, boolean biasGrad) {
     long n = x.size(0);
     long t = Timing.start();
     Blas.gemm(x, dy, weight.grad(), true, false, 1.0, 1.0); // dW += xᵀ dy   [in, out]
     t = Timing.lap("linear.bwd.dW", t);
-    if (bias != null) {
+    if (bias != null && biasGrad) {
       buf.addColumnSums(dy, bias.grad()); // db += Σ_rows dy   [1, out]
     }
     t = Timing.lap("linear.bwd.db", t);

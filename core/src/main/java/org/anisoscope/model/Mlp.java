@@ -27,12 +27,14 @@ public final class Mlp {
   /** @param x {@code [n, C]} @return {@code [n, C]}, a buffer owned by this layer */
   INDArray forward(INDArray x) {
     long n = x.size(0);
-    INDArray h = fc.forward(x);                  // [n, F] pre-activation
     INDArray cdf = buf.get("cdf", n, dFf);       // Φ(h)
     INDArray act = buf.get("act", n, dFf);       // GELU(h)
-    if (Kernels.fused(h, cdf, act)) {
-      Kernels.geluForward(h, cdf, act);
+    if (Kernels.fused(x, cdf, act, fc.output(n))) {
+      INDArray pdf = buf.get("pdf", n, dFf);     // φ(h), kept for the backward pass
+      INDArray h = fc.forwardWithoutBias(x);     // the kernel adds the bias
+      Kernels.geluForward(h, fc.biasValue(), cdf, pdf, act);
     } else {
+      INDArray h = fc.forward(x);                // [n, F] pre-activation
       cdf.assign(h).muli(INV_SQRT2);
       Nd4j.exec(new Erf(cdf, cdf));
       cdf.addi(1.0).muli(0.5);
@@ -54,7 +56,8 @@ public final class Mlp {
     INDArray dAct = proj.backward(act, dOut);    // [n, F]
     // GELU'(h) = Φ(h) + h·φ(h)
     if (Kernels.fused(h, cdf, dAct)) {
-      Kernels.geluBackward(h, cdf, dAct);
+      fc.addBiasGrad(Kernels.geluBackward(h, cdf, buf.get("pdf", n, dFf), dAct));
+      return fc.backward(x, dAct, false);
     } else {
       INDArray d = buf.get("dgelu", n, dFf);
       d.assign(h).muli(h).muli(-0.5);

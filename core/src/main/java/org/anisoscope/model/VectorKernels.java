@@ -31,6 +31,7 @@ final class VectorKernels {
     }
   }
 
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
   private static final float LOG2E = 1.44269504f;
   private static final float ROUND = 12582912f; // 1.5·2²³: x + ROUND rounds x to an integer in the low bits
   private static final FloatVector LN2_HI = FloatVector.broadcast(S, -0.693359375f);
@@ -137,7 +138,7 @@ final class VectorKernels {
           }
         } else {
           for (int j = 0; j < len; j++) {
-            float e = (float) Math.exp(s.getFloat((int) ((base + j) << 2)) * scale - shift);
+            float e = expScalar(s.getFloat((int) ((base + j) << 2)) * scale - shift);
             p.putFloat((int) ((base + j) << 2), e);
             sum += e;
           }
@@ -190,64 +191,91 @@ final class VectorKernels {
     });
   }
 
-  /** cdf = Φ(h), act = h·Φ(h) for contiguous arrays of n elements. */
-  static void geluForward(INDArray h, INDArray cdf, INDArray act) {
+  /**
+   * Row by row over contiguous {@code [n, m]} arrays: h ← h + b (the bias of the layer before), cdf = Φ(h),
+   * pdf = φ(h), act = h·Φ(h). The backward pass needs only cdf and pdf (no second exponential).
+   */
+  static void geluForward(INDArray h, float[] bias, INDArray cdf, INDArray pdf, INDArray act, int n, int m) {
     ByteBuffer hb = mem(h);
     ByteBuffer cb = mem(cdf);
+    ByteBuffer pb = mem(pdf);
     ByteBuffer ab = mem(act);
-    int n = (int) h.length();
-    Parallel.forRange(n / L, 1024, (lo, hi) -> {
-      for (int i = lo * L; i < hi * L; i += L) {
-        FloatVector x = load(hb, i);
-        FloatVector c = phi(x);
-        store(c, cb, i);
-        store(x.mul(c), ab, i);
+    int full = m / L * L;
+    Parallel.forRange(n, 16, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * m;
+        for (int j = 0; j < full; j += L) {
+          long i = base + j;
+          FloatVector x = load(hb, i).add(FloatVector.fromArray(S, bias, j));
+          // Φ(x) = ½(1 + erf(x/√2)), erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7)
+          FloatVector z = x.abs().mul(INV_SQRT2);
+          FloatVector t = ONE.div(z.fma(0.3275911f, 1f));
+          FloatVector poly = t.fma(1.061405429f, -1.453152027f);
+          poly = poly.mul(t).add(1.421413741f);
+          poly = poly.mul(t).add(-0.284496736f);
+          poly = poly.mul(t).add(0.254829592f);
+          poly = poly.mul(t);
+          FloatVector g = exp(z.mul(z).neg());                   // e^{-x²/2} = √(2π)·φ(x)
+          FloatVector e = ONE.sub(poly.mul(g));                  // erf(|x|/√2)
+          FloatVector c = ONE.add(e.blend(e.neg(), x.lt(0f))).mul(0.5f);
+          store(x, hb, i);
+          store(c, cb, i);
+          store(g.mul(INV_SQRT_2PI), pb, i);
+          store(x.mul(c), ab, i);
+        }
+        for (int j = full; j < m; j++) {
+          int at = (int) ((base + j) << 2);
+          float x = hb.getFloat(at) + bias[j];
+          float c = 0.5f * (1f + erf(x * INV_SQRT2));
+          hb.putFloat(at, x);
+          cb.putFloat(at, c);
+          pb.putFloat(at, INV_SQRT_2PI * expScalar(-0.5f * x * x));
+          ab.putFloat(at, x * c);
+        }
       }
     });
-    for (int i = n / L * L; i < n; i++) {
-      float x = hb.getFloat(i << 2);
-      float c = 0.5f * (1f + erf(x * INV_SQRT2));
-      cb.putFloat(i << 2, c);
-      ab.putFloat(i << 2, x * c);
-    }
-  }
-
-  /** In place: dAct ← dAct ⊙ GELU'(h), GELU'(h) = Φ(h) + h·φ(h). */
-  static void geluBackward(INDArray h, INDArray cdf, INDArray dAct) {
-    ByteBuffer hb = mem(h);
-    ByteBuffer cb = mem(cdf);
-    ByteBuffer db = mem(dAct);
-    int n = (int) h.length();
-    Parallel.forRange(n / L, 1024, (lo, hi) -> {
-      for (int i = lo * L; i < hi * L; i += L) {
-        FloatVector x = load(hb, i);
-        FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
-        FloatVector g = x.fma(pdf, load(cb, i));
-        store(load(db, i).mul(g), db, i);
-      }
-    });
-    for (int i = n / L * L; i < n; i++) {
-      float x = hb.getFloat(i << 2);
-      float g = cb.getFloat(i << 2) + x * INV_SQRT_2PI * (float) Math.exp(-0.5f * x * x);
-      db.putFloat(i << 2, db.getFloat(i << 2) * g);
-    }
   }
 
   /**
-   * Φ(x) = ½(1 + erf(x/√2)), erf by Abramowitz &amp; Stegun 7.1.26 (|error| ≤ 1.5e-7, the size of a float32
-   * rounding step near 1).
+   * In place: dAct ← dAct ⊙ GELU'(h), GELU'(h) = Φ(h) + h·φ(h); adds the column sums of the result (the gradient of
+   * the bias folded into {@link #geluForward}) to {@code dBias}.
    */
-  private static FloatVector phi(FloatVector x) {
-    FloatVector z = x.abs().mul(INV_SQRT2);
-    FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.3275911f, 1f));
-    FloatVector poly = t.fma(1.061405429f, -1.453152027f);
-    poly = poly.mul(t).add(1.421413741f);
-    poly = poly.mul(t).add(-0.284496736f);
-    poly = poly.mul(t).add(0.254829592f);
-    poly = poly.mul(t);
-    FloatVector e = poly.mul(exp(z.mul(z).neg())).neg().add(1f); // erf(|x|/√2)
-    e = e.blend(e.neg(), x.lt(0f));
-    return e.add(1f).mul(0.5f);
+  static void geluBackward(INDArray h, INDArray cdf, INDArray pdf, INDArray dAct, double[] dBias, int n, int m) {
+    ByteBuffer hb = mem(h);
+    ByteBuffer cb = mem(cdf);
+    ByteBuffer pb = mem(pdf);
+    ByteBuffer db = mem(dAct);
+    int full = m / L * L;
+    int parts = Parallel.parts(n, 16);
+    float[][] partial = new float[parts][m];
+    Parallel.forParts(n, 16, (q, lo, hi) -> {
+      float[] sums = partial[q];
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * m;
+        for (int j = 0; j < full; j += L) {
+          long i = base + j;
+          FloatVector d = load(db, i).mul(load(hb, i).fma(load(pb, i), load(cb, i)));
+          store(d, db, i);
+          d.add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
+        }
+        for (int j = full; j < m; j++) {
+          int at = (int) ((base + j) << 2);
+          float d = db.getFloat(at) * (cb.getFloat(at) + hb.getFloat(at) * pb.getFloat(at));
+          db.putFloat(at, d);
+          sums[j] += d;
+        }
+      }
+    });
+    for (float[] part : partial) {
+      for (int j = 0; j < m; j++) {
+        dBias[j] += part[j];
+      }
+    }
+  }
+
+  /** e^x for one float through the same arithmetic as {@link #exp} (ragged tails), so tails and lanes agree. */
+  private static float expScalar(float x) {
+    return exp(FloatVector.broadcast(S, x)).lane(0);
   }
 
   private static float erf(float x) {
@@ -255,7 +283,7 @@ final class VectorKernels {
     float t = 1f / (1f + 0.3275911f * z);
     float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f
         + t * 1.061405429f))));
-    float e = 1f - poly * (float) Math.exp(-z * z);
+    float e = 1f - poly * expScalar(-z * z);
     return x < 0 ? -e : e;
   }
 
@@ -414,6 +442,24 @@ final class VectorKernels {
       for (int j = 0; j < m; j++) {
         acc[j] += part[j];
       }
+    }
+  }
+
+  /** out = a + b over contiguous arrays of the same length. */
+  static void add(INDArray a, INDArray b, INDArray out) {
+    ByteBuffer ab = mem(a);
+    ByteBuffer bb = mem(b);
+    ByteBuffer ob = mem(out);
+    int n = (int) a.length();
+    int blocks = n / L;
+    Parallel.forRange(blocks, 4096, (lo, hi) -> {
+      for (int k = lo; k < hi; k++) {
+        long i = (long) k * L;
+        store(load(ab, i).add(load(bb, i)), ob, i);
+      }
+    });
+    for (int i = blocks * L; i < n; i++) {
+      ob.putFloat(i << 2, ab.getFloat(i << 2) + bb.getFloat(i << 2));
     }
   }
 }
