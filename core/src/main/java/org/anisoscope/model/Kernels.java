@@ -113,14 +113,15 @@ public final class Kernels {
     VectorKernels.softmaxBackward(probs, dP, rows, t, (float) scale, causal);
   }
 
-  static void geluForward(INDArray h, INDArray bias, INDArray cdf, INDArray pdf, INDArray act) {
-    VectorKernels.geluForward(h, bias.toFloatVector(), cdf, pdf, act, (int) h.size(0), (int) h.size(1));
+  /** act = GELU(h + bias), grad = GELU'(h + bias); h is the bias-free pre-activation and stays unchanged. */
+  static void geluForward(INDArray h, INDArray bias, INDArray grad, INDArray act) {
+    VectorKernels.geluForward(h, bias.toFloatVector(), grad, act, (int) h.size(0), (int) h.size(1));
   }
 
-  /** dAct ← dAct ⊙ GELU'(h) in place; returns Σ_rows of the result (the folded bias's gradient). */
-  static double[] geluBackward(INDArray h, INDArray cdf, INDArray pdf, INDArray dAct) {
-    double[] dBias = new double[(int) h.size(1)];
-    VectorKernels.geluBackward(h, cdf, pdf, dAct, dBias, (int) h.size(0), (int) h.size(1));
+  /** dAct ← dAct ⊙ grad in place; returns Σ_rows of the result (the folded bias's gradient). */
+  static double[] geluBackward(INDArray grad, INDArray dAct) {
+    double[] dBias = new double[(int) grad.size(1)];
+    VectorKernels.geluBackward(grad, dAct, dBias, (int) grad.size(0), (int) grad.size(1));
     return dBias;
   }
 
@@ -153,5 +154,26 @@ public final class Kernels {
     } else {
       out.assign(a).addi(b);
     }
+  }
+
+  /** Whether {@link #crossEntropy} applies to these arrays (public for the objectives). */
+  public static boolean fusedCrossEntropy(INDArray logits, INDArray probs, INDArray d) {
+    return fused(logits, probs, d);
+  }
+
+  /**
+   * Softmax cross-entropy of float32 {@code logits [n, V]} against class ids ({@code < 0}: ignored): writes the
+   * softmax into {@code probs}, returns the per-row losses (0 for ignored rows).
+   */
+  public static double[] crossEntropy(INDArray logits, int[] targets, INDArray probs) {
+    int n = (int) logits.size(0);
+    double[] rowLoss = new double[n];
+    VectorKernels.crossEntropy(logits, targets, probs, rowLoss, n, (int) logits.size(1));
+    return rowLoss;
+  }
+
+  /** d = (probs − onehot(t)) · scale, rows with {@code t < 0} zero. */
+  public static void crossEntropyBackward(INDArray probs, int[] targets, double scale, INDArray d) {
+    VectorKernels.crossEntropyBackward(probs, targets, (float) scale, d, (int) probs.size(0), (int) probs.size(1));
   }
 }

@@ -30,9 +30,9 @@ public final class Mlp {
     INDArray cdf = buf.get("cdf", n, dFf);       // Φ(h)
     INDArray act = buf.get("act", n, dFf);       // GELU(h)
     if (Kernels.fused(x, cdf, act, fc.output(n))) {
-      INDArray pdf = buf.get("pdf", n, dFf);     // φ(h), kept for the backward pass
-      INDArray h = fc.forwardWithoutBias(x);     // the kernel adds the bias
-      Kernels.geluForward(h, fc.biasValue(), cdf, pdf, act);
+      // Fused: h = x W without the bias, which the kernel adds; "cdf" then holds GELU'(h + b) for the backward pass.
+      INDArray h = fc.forwardWithoutBias(x);
+      Kernels.geluForward(h, fc.biasValue(), cdf, act);
     } else {
       INDArray h = fc.forward(x);                // [n, F] pre-activation
       cdf.assign(h).muli(INV_SQRT2);
@@ -56,7 +56,7 @@ public final class Mlp {
     INDArray dAct = proj.backward(act, dOut);    // [n, F]
     // GELU'(h) = Φ(h) + h·φ(h)
     if (Kernels.fused(h, cdf, dAct)) {
-      fc.addBiasGrad(Kernels.geluBackward(h, cdf, buf.get("pdf", n, dFf), dAct));
+      fc.addBiasGrad(Kernels.geluBackward(cdf, dAct));
       return fc.backward(x, dAct, false);
     } else {
       INDArray d = buf.get("dgelu", n, dFf);

@@ -192,44 +192,26 @@ final class VectorKernels {
   }
 
   /**
-   * Row by row over contiguous {@code [n, m]} arrays: h ← h + b (the bias of the layer before), cdf = Φ(h),
-   * pdf = φ(h), act = h·Φ(h). The backward pass needs only cdf and pdf (no second exponential).
+   * Row by row over contiguous {@code [n, m]} arrays of pre-activations {@code h} (without the bias {@code b} of the
+   * layer before, which is added here): act = GELU(h + b) = x·Φ(x) and grad = GELU'(x) = Φ(x) + x·φ(x), all the
+   * backward pass needs. {@code h} itself is left as it was.
    */
-  static void geluForward(INDArray h, float[] bias, INDArray cdf, INDArray pdf, INDArray act, int n, int m) {
+  static void geluForward(INDArray h, float[] bias, INDArray grad, INDArray act, int n, int m) {
     ByteBuffer hb = mem(h);
-    ByteBuffer cb = mem(cdf);
-    ByteBuffer pb = mem(pdf);
+    ByteBuffer gb = mem(grad);
     ByteBuffer ab = mem(act);
     int full = m / L * L;
     Parallel.forRange(n, 16, (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
-          long i = base + j;
-          FloatVector x = load(hb, i).add(FloatVector.fromArray(S, bias, j));
-          // Φ(x) = ½(1 + erf(x/√2)), erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7)
-          FloatVector z = x.abs().mul(INV_SQRT2);
-          FloatVector t = ONE.div(z.fma(0.3275911f, 1f));
-          FloatVector poly = t.fma(1.061405429f, -1.453152027f);
-          poly = poly.mul(t).add(1.421413741f);
-          poly = poly.mul(t).add(-0.284496736f);
-          poly = poly.mul(t).add(0.254829592f);
-          poly = poly.mul(t);
-          FloatVector g = exp(z.mul(z).neg());                   // e^{-x²/2} = √(2π)·φ(x)
-          FloatVector e = ONE.sub(poly.mul(g));                  // erf(|x|/√2)
-          FloatVector c = ONE.add(e.blend(e.neg(), x.lt(0f))).mul(0.5f);
-          store(x, hb, i);
-          store(c, cb, i);
-          store(g.mul(INV_SQRT_2PI), pb, i);
-          store(x.mul(c), ab, i);
+          geluAt(hb, gb, ab, bias, base + j, j);
         }
         for (int j = full; j < m; j++) {
           int at = (int) ((base + j) << 2);
           float x = hb.getFloat(at) + bias[j];
           float c = 0.5f * (1f + erf(x * INV_SQRT2));
-          hb.putFloat(at, x);
-          cb.putFloat(at, c);
-          pb.putFloat(at, INV_SQRT_2PI * expScalar(-0.5f * x * x));
+          gb.putFloat(at, c + x * INV_SQRT_2PI * expScalar(-0.5f * x * x));
           ab.putFloat(at, x * c);
         }
       }
@@ -237,13 +219,33 @@ final class VectorKernels {
   }
 
   /**
-   * In place: dAct ← dAct ⊙ GELU'(h), GELU'(h) = Φ(h) + h·φ(h); adds the column sums of the result (the gradient of
-   * the bias folded into {@link #geluForward}) to {@code dBias}.
+   * One vector of {@link #geluForward}, in its own method: as one JIT compilation unit every vector operation is
+   * inlined and stays in registers (inside the loop's larger method the JIT gave up inlining some and the kernel ran
+   * 2× slower).
    */
-  static void geluBackward(INDArray h, INDArray cdf, INDArray pdf, INDArray dAct, double[] dBias, int n, int m) {
-    ByteBuffer hb = mem(h);
-    ByteBuffer cb = mem(cdf);
-    ByteBuffer pb = mem(pdf);
+  private static void geluAt(ByteBuffer hb, ByteBuffer gb, ByteBuffer ab, float[] bias, long i, int j) {
+    FloatVector x = load(hb, i).add(FloatVector.fromArray(S, bias, j));
+    // Φ(x) = ½(1 + erf(x/√2)), erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7)
+    FloatVector z = x.abs().mul(INV_SQRT2);
+    FloatVector t = ONE.div(z.fma(0.3275911f, 1f));
+    FloatVector poly = t.fma(1.061405429f, -1.453152027f);
+    poly = poly.mul(t).add(1.421413741f);
+    poly = poly.mul(t).add(-0.284496736f);
+    poly = poly.mul(t).add(0.254829592f);
+    poly = poly.mul(t);
+    FloatVector g = exp(z.mul(z).neg());                   // e^{-x²/2} = √(2π)·φ(x)
+    FloatVector e = ONE.sub(poly.mul(g));                  // erf(|x|/√2)
+    FloatVector c = ONE.add(e.blend(e.neg(), x.lt(0f))).mul(0.5f);
+    store(x.mul(g).mul(INV_SQRT_2PI).add(c), gb, i);
+    store(x.mul(c), ab, i);
+  }
+
+  /**
+   * In place: dAct ← dAct ⊙ GELU'(h) (from {@link #geluForward}); adds the column sums of the result (the gradient
+   * of the bias folded into the forward kernel) to {@code dBias}.
+   */
+  static void geluBackward(INDArray grad, INDArray dAct, double[] dBias, int n, int m) {
+    ByteBuffer gb = mem(grad);
     ByteBuffer db = mem(dAct);
     int full = m / L * L;
     int parts = Parallel.parts(n, 16);
@@ -254,13 +256,13 @@ final class VectorKernels {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
           long i = base + j;
-          FloatVector d = load(db, i).mul(load(hb, i).fma(load(pb, i), load(cb, i)));
+          FloatVector d = load(db, i).mul(load(gb, i));
           store(d, db, i);
           d.add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
         }
         for (int j = full; j < m; j++) {
           int at = (int) ((base + j) << 2);
-          float d = db.getFloat(at) * (cb.getFloat(at) + hb.getFloat(at) * pb.getFloat(at));
+          float d = db.getFloat(at) * gb.getFloat(at);
           db.putFloat(at, d);
           sums[j] += d;
         }
@@ -461,5 +463,75 @@ final class VectorKernels {
     for (int i = blocks * L; i < n; i++) {
       ob.putFloat(i << 2, ab.getFloat(i << 2) + bb.getFloat(i << 2));
     }
+  }
+
+  /**
+   * Softmax cross-entropy rows of contiguous {@code logits [n, v]}: probs = softmax(z) row by row and
+   * {@code rowLoss[i] = logsumexp(z_i) − z_i[t_i]} (0 where {@code t_i < 0}, an ignored position).
+   */
+  static void crossEntropy(INDArray logits, int[] targets, INDArray probs, double[] rowLoss, int n, int v) {
+    ByteBuffer zb = mem(logits);
+    ByteBuffer pb = mem(probs);
+    int full = v / L * L;
+    Parallel.forRange(n, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * v;
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < full; j += L) {
+          vmax = vmax.max(load(zb, base + j));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (int j = full; j < v; j++) {
+          max = Math.max(max, zb.getFloat((int) ((base + j) << 2)));
+        }
+        FloatVector vsum = FloatVector.zero(S);
+        for (int j = 0; j < full; j += L) {
+          FloatVector e = exp(load(zb, base + j).sub(max));
+          store(e, pb, base + j);
+          vsum = vsum.add(e);
+        }
+        float sum = sum(vsum);
+        for (int j = full; j < v; j++) {
+          float e = expScalar(zb.getFloat((int) ((base + j) << 2)) - max);
+          pb.putFloat((int) ((base + j) << 2), e);
+          sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < full; j += L) {
+          store(load(pb, base + j).mul(inv), pb, base + j);
+        }
+        for (int j = full; j < v; j++) {
+          int at = (int) ((base + j) << 2);
+          pb.putFloat(at, pb.getFloat(at) * inv);
+        }
+        int t = targets[r];
+        rowLoss[r] = t < 0 ? 0.0 : StrictMath.log(sum) + max - zb.getFloat((int) ((base + t) << 2));
+      }
+    });
+  }
+
+  /** d = (probs − onehot(t)) · scale row by row, rows with {@code t < 0} zero. */
+  static void crossEntropyBackward(INDArray probs, int[] targets, float scale, INDArray d, int n, int v) {
+    ByteBuffer pb = mem(probs);
+    ByteBuffer db = mem(d);
+    int full = v / L * L;
+    Parallel.forRange(n, 128, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        long base = (long) r * v;
+        int t = targets[r];
+        float sc = t < 0 ? 0f : scale;
+        for (int j = 0; j < full; j += L) {
+          store(load(pb, base + j).mul(sc), db, base + j);
+        }
+        for (int j = full; j < v; j++) {
+          int at = (int) ((base + j) << 2);
+          db.putFloat(at, pb.getFloat(at) * sc);
+        }
+        if (t >= 0) {
+          int at = (int) ((base + t) << 2);
+          db.putFloat(at, db.getFloat(at) - scale);
+        }
+      }
+    });
   }
 }

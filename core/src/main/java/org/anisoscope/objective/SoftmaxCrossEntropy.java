@@ -2,6 +2,7 @@ package org.anisoscope.objective;
 
 import org.anisoscope.data.Batch;
 import org.anisoscope.model.Buffers;
+import org.anisoscope.model.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
@@ -17,6 +18,7 @@ final class SoftmaxCrossEntropy {
   private final int classes;
   private final Buffers buf;
   private double validCount;
+  private int[] fusedTargets; // the last forward's targets (−1 = ignored) when the fused kernel ran, else null
 
   SoftmaxCrossEntropy(DataType dtype, int classes) {
     this.classes = classes;
@@ -45,6 +47,19 @@ final class SoftmaxCrossEntropy {
       w[i] = valid ? 1 : 0;
       validCount += w[i];
     }
+    if (Kernels.fusedCrossEntropy(logits, probs, buf.get("dlogits", n, classes))) {
+      int[] t = new int[n];
+      for (int i = 0; i < n; i++) {
+        t[i] = w[i] > 0 ? safe[i] : -1;
+      }
+      double total = 0;
+      for (double l : Kernels.crossEntropy(logits, t, probs)) {
+        total += l;
+      }
+      fusedTargets = t;
+      return validCount == 0 ? 0.0 : total / validCount;
+    }
+    fusedTargets = null;
     weight.assign(Nd4j.create(w, new long[] {n, 1}, DataType.DOUBLE));
     Nd4j.exec(new OneHot(Nd4j.createFromArray(safe), oneHot, classes));
     oneHot.muliColumnVector(weight);
@@ -67,6 +82,10 @@ final class SoftmaxCrossEntropy {
     INDArray weight = buf.get("weight", n, 1);
     INDArray d = buf.get("dlogits", n, classes);
     double scale = validCount == 0 ? 0.0 : 1.0 / validCount;
+    if (fusedTargets != null && fusedTargets.length == n) {
+      Kernels.crossEntropyBackward(probs, fusedTargets, scale, d);
+      return d;
+    }
     d.assign(probs).muliColumnVector(weight).subi(oneHot).muli(scale);
     return d;
   }
