@@ -176,4 +176,16 @@ public final class Kernels {
   public static void crossEntropyBackward(INDArray probs, int[] targets, double scale, INDArray d) {
     VectorKernels.crossEntropyBackward(probs, targets, (float) scale, d, (int) probs.size(0), (int) probs.size(1));
   }
+
+  /** Whether {@link #adamw} applies (all float32 plain buffers). */
+  public static boolean fusedAdamW(INDArray... arrays) {
+    return fused(arrays);
+  }
+
+  /** One fused AdamW update (see {@code org.anisoscope.train.AdamW} for the reference op chain). */
+  public static void adamw(INDArray p, INDArray g, INDArray m, INDArray v, INDArray mask, double lr, double wd,
+      double beta1, double beta2, double bc1, double bc2, double eps) {
+    VectorKernels.adamw(p, g, m, v, mask, (float) lr, (float) wd, (float) beta1, (float) beta2, (float) bc1,
+        (float) bc2, (float) eps);
+  }
 }

@@ -534,4 +534,45 @@ final class VectorKernels {
       }
     });
   }
+
+  /**
+   * One AdamW update over contiguous arrays of the same length, in PyTorch's order: p ← p − lr·wd·mask·p, then
+   * m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − lr·(m/bc₁)/(√(v/bc₂) + ε).
+   */
+  static void adamw(INDArray p, INDArray g, INDArray m, INDArray v, INDArray mask, float lr, float wd, float b1,
+      float b2, float bc1, float bc2, float eps) {
+    ByteBuffer pb = mem(p);
+    ByteBuffer gb = mem(g);
+    ByteBuffer mb = mem(m);
+    ByteBuffer vb = mem(v);
+    ByteBuffer kb = mem(mask);
+    int n = (int) p.length();
+    int blocks = n / L;
+    float decay = lr * wd;
+    Parallel.forRange(blocks, 4096, (lo, hi) -> {
+      for (int k = lo; k < hi; k++) {
+        long i = (long) k * L;
+        FloatVector pv = load(pb, i);
+        pv = pv.sub(pv.mul(load(kb, i)).mul(decay));
+        FloatVector gv = load(gb, i);
+        FloatVector mv = load(mb, i).mul(b1).add(gv.mul(1 - b1));
+        FloatVector vv = load(vb, i).mul(b2).add(gv.mul(gv).mul(1 - b2));
+        store(mv, mb, i);
+        store(vv, vb, i);
+        FloatVector denom = vv.div(bc2).lanewise(VectorOperators.SQRT).add(eps);
+        store(pv.sub(mv.div(bc1).div(denom).mul(lr)), pb, i);
+      }
+    });
+    for (int i = blocks * L; i < n; i++) {
+      int at = i << 2;
+      float pv = pb.getFloat(at);
+      pv = pv - pv * kb.getFloat(at) * decay;
+      float gv = gb.getFloat(at);
+      float mv = mb.getFloat(at) * b1 + gv * (1 - b1);
+      float vv = vb.getFloat(at) * b2 + gv * gv * (1 - b2);
+      mb.putFloat(at, mv);
+      vb.putFloat(at, vv);
+      pb.putFloat(at, pv - mv / bc1 / ((float) Math.sqrt(vv / bc2) + eps) * lr);
+    }
+  }
 }

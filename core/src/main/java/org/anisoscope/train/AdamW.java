@@ -1,5 +1,6 @@
 package org.anisoscope.train;
 
+import org.anisoscope.model.Kernels;
 import org.anisoscope.model.ParamStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,6 +40,12 @@ public final class AdamW {
     t++;
     INDArray p = store.values();
     INDArray g = store.grads();
+    double bc1 = 1 - Math.pow(beta1, t);
+    double bc2 = 1 - Math.pow(beta2, t);
+    if (Kernels.fusedAdamW(p, g, m, v, store.decayMask())) {
+      Kernels.adamw(p, g, m, v, store.decayMask(), lr, weightDecay, beta1, beta2, bc1, bc2, eps);
+      return;
+    }
     // Decoupled decay first, on the pre-update weights (PyTorch order).
     if (weightDecay > 0) {
       tmp.assign(p).muli(store.decayMask()).muli(lr * weightDecay);
@@ -46,8 +53,6 @@ public final class AdamW {
     }
     m.muli(beta1).addi(tmp.assign(g).muli(1 - beta1));
     v.muli(beta2).addi(tmp.assign(g).muli(g).muli(1 - beta2));
-    double bc1 = 1 - Math.pow(beta1, t);
-    double bc2 = 1 - Math.pow(beta2, t);
     // θ ← θ − lr · (m/bc1) / (√(v/bc2) + ε)
     tmp.assign(v).divi(bc2);
     Transforms.sqrt(tmp, false).addi(eps);
