@@ -3,10 +3,13 @@
 # Prints median ms/step, tokens/s, achieved GFLOP/s and its share of this run's measured GEMM peak, peak RSS;
 # last line: bench: ms_per_step=… tokens_per_s=… gflops=… peak_share=… rss_mb=…
 # --vs-torch: the same model and batch in PyTorch (benchmarks/torch_gpt.py, Debian python3-torch), the two
-# run alternately (Java, PyTorch, Java, PyTorch) and the medians and their ratio are printed.
+# run alternately (Java, PyTorch, Java, PyTorch, …; --rounds N pairs, default 3, right after --vs-torch) and the
+# medians of the per-run medians and their ratio are printed.
 set -euo pipefail
 VS=0
+ROUNDS=3
 if [[ "${1:-}" == "--vs-torch" ]]; then VS=1; shift; fi
+if [[ "${1:-}" == "--rounds" ]]; then ROUNDS="$2"; shift 2; fi
 source "$(dirname "$0")/ensure-built.sh"
 java_bench() { java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "$@"; }
 if [[ $VS == 0 ]]; then
@@ -19,7 +22,7 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 fi
 TORCH_ARGS=$(java -cp "$CP" org.anisoscope.cli.Bench --torch-args "$@")
 declare -a J T
-for round in 1 2; do
+for ((round = 1; round <= ROUNDS; round++)); do
   J+=("$(java_bench "$@" | tee /dev/stderr | grep '^bench:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
   T+=("$(/usr/bin/python3 "$ROOT/benchmarks/torch_gpt.py" bench $TORCH_ARGS --threads "$OMP_NUM_THREADS" \
     | tee /dev/stderr | grep '^torch:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")

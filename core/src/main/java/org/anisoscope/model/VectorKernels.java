@@ -3,6 +3,7 @@ package org.anisoscope.model;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.anisoscope.util.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +17,8 @@ import java.nio.ByteOrder;
  * {@link Kernels} calls this class, and only when the {@code jdk.incubator.vector} module is present.
  */
 final class VectorKernels {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /** 8 float lanes (AVX2, the CPU classifier the build uses); {@link #sum} is written for 8. */
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
   private static final int L = S.length();
   private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
   /** {@code HEAD[r]}: the first r lanes. */
@@ -25,9 +27,18 @@ final class VectorKernels {
   private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
   private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
 
+  /** {@code TAIL[r]}: all lanes from r on. */
+  @SuppressWarnings("unchecked")
+  private static final VectorMask<Float>[] TAIL = new VectorMask[L + 1];
+  /** Shuffles exchanging the halves, the quarters and the neighbours of a vector (for {@link #sum}). */
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, i -> i ^ 4);
+  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> i ^ 2);
+  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> i ^ 1);
+
   static {
     for (int r = 0; r <= L; r++) {
       HEAD[r] = S.indexInRange(0, r);
+      TAIL[r] = HEAD[r].not();
     }
   }
 
@@ -63,25 +74,22 @@ final class VectorKernels {
     return p.mul(pow2);
   }
 
-  /** Sum of the lanes in lane order (reproducible, unlike the vector API's ADD reduction). */
+  /**
+   * Sum of the lanes by a fixed pairwise tree (halves, quarters, …): reproducible, unlike the vector API's ADD
+   * reduction, whose order is unspecified and differed between interpreted and compiled code.
+   */
   private static float sum(FloatVector v) {
-    float s = 0;
-    for (int i = 0; i < L; i++) {
-      s += v.lane(i);
-    }
-    return s;
+    FloatVector a = v.add(v.rearrange(SWAP4));
+    FloatVector b = a.add(a.rearrange(SWAP2));
+    return b.add(b.rearrange(SWAP1)).lane(0);
   }
+
+  // (No helper methods around fromByteBuffer/intoByteBuffer: with JDK 17's vector API such a helper made the JIT
+  // box every vector — 128 bytes allocated per 8 floats, kernels 2–3× slower — so the loads and stores are
+  // written out in place.)
 
   private static ByteBuffer mem(INDArray x) {
     return x.data().asNio().order(NATIVE);
-  }
-
-  private static FloatVector load(ByteBuffer b, long elem) {
-    return FloatVector.fromByteBuffer(S, b, (int) (elem << 2), NATIVE);
-  }
-
-  private static void store(FloatVector v, ByteBuffer b, long elem) {
-    v.intoByteBuffer(b, (int) (elem << 2), NATIVE);
   }
 
   /** Rows of a contiguous {@code [rows, t]} array: p = softmax(scale·s) over the first len(r) entries, 0 after. */
@@ -100,12 +108,13 @@ final class VectorKernels {
         if (vec) {
           FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
           for (int j = 0; j < full; j += L) {
-            vmax = vmax.max(load(s, base + j));
-          }
-          if (rem > 0) {
-            vmax = vmax.max(load(s, base + full).blend(Float.NEGATIVE_INFINITY, HEAD[rem].not()));
+            vmax = vmax.max(FloatVector.fromByteBuffer(S, s, (int) ((base + j) << 2), NATIVE));
           }
           max = vmax.reduceLanes(VectorOperators.MAX);
+          if (rem > 0) { // (no vector variable is reassigned under a condition: the JIT boxed such vectors)
+            max = Math.max(max, FloatVector.fromByteBuffer(S, s, (int) ((base + full) << 2), NATIVE)
+                .blend(Float.NEGATIVE_INFINITY, TAIL[rem]).reduceLanes(VectorOperators.MAX));
+          }
         } else {
           for (int j = 0; j < len; j++) {
             max = Math.max(max, s.getFloat((int) ((base + j) << 2)));
@@ -115,26 +124,27 @@ final class VectorKernels {
         float sum = 0;
         if (vec) {
           FloatVector vsum = FloatVector.zero(S);
-          for (int j = 0; j < end; j += L) {
-            FloatVector x = load(s, base + j).mul(scale).sub(shift);
-            if (j == full) {
-              x = x.blend(Float.NEGATIVE_INFINITY, HEAD[rem].not());
-            }
-            FloatVector e = exp(x);
-            if (j == full) {
-              e = e.blend(0f, HEAD[rem].not());
-            }
-            store(e, p, base + j);
+          for (int j = 0; j < full; j += L) {
+            FloatVector e = exp(FloatVector.fromByteBuffer(S, s, (int) ((base + j) << 2), NATIVE).mul(scale)
+                .sub(shift));
+            e.intoByteBuffer(p, (int) ((base + j) << 2), NATIVE);
             vsum = vsum.add(e);
           }
           sum = sum(vsum);
+          if (rem > 0) { // the partial vector: lanes from len on are masked (kept out of the sum, written as 0)
+            FloatVector x = FloatVector.fromByteBuffer(S, s, (int) ((base + full) << 2), NATIVE).mul(scale)
+                .sub(shift);
+            FloatVector e = exp(x.blend(Float.NEGATIVE_INFINITY, TAIL[rem])).blend(0f, TAIL[rem]);
+            e.intoByteBuffer(p, (int) ((base + full) << 2), NATIVE);
+            sum += sum(e);
+          }
           FloatVector inv = FloatVector.broadcast(S, 1f / sum);
           for (int j = 0; j < end; j += L) {
-            store(load(p, base + j).mul(inv), p, base + j);
+            FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE).mul(inv).intoByteBuffer(p, (int) ((base + j) << 2), NATIVE);
           }
           FloatVector zero = FloatVector.zero(S);
           for (int j = end; j < t; j += L) {
-            store(zero, p, base + j);
+            zero.intoByteBuffer(p, (int) ((base + j) << 2), NATIVE);
           }
         } else {
           for (int j = 0; j < len; j++) {
@@ -166,15 +176,15 @@ final class VectorKernels {
         if (vec) {
           FloatVector acc = FloatVector.zero(S);
           for (int j = 0; j < end; j += L) {
-            acc = load(d, base + j).fma(load(p, base + j), acc);
+            acc = FloatVector.fromByteBuffer(S, d, (int) ((base + j) << 2), NATIVE).fma(FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE), acc);
           }
           dot = sum(acc);
           for (int j = 0; j < end; j += L) {
-            store(load(d, base + j).sub(dot).mul(load(p, base + j)).mul(scale), d, base + j);
+            FloatVector.fromByteBuffer(S, d, (int) ((base + j) << 2), NATIVE).sub(dot).mul(FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE)).mul(scale).intoByteBuffer(d, (int) ((base + j) << 2), NATIVE);
           }
           FloatVector zero = FloatVector.zero(S);
           for (int j = end; j < t; j += L) {
-            store(zero, d, base + j);
+            zero.intoByteBuffer(d, (int) ((base + j) << 2), NATIVE);
           }
         } else {
           dot = 0;
@@ -224,7 +234,7 @@ final class VectorKernels {
    * 2× slower).
    */
   private static void geluAt(ByteBuffer hb, ByteBuffer gb, ByteBuffer ab, float[] bias, long i, int j) {
-    FloatVector x = load(hb, i).add(FloatVector.fromArray(S, bias, j));
+    FloatVector x = FloatVector.fromByteBuffer(S, hb, (int) (i << 2), NATIVE).add(FloatVector.fromArray(S, bias, j));
     // Φ(x) = ½(1 + erf(x/√2)), erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7)
     FloatVector z = x.abs().mul(INV_SQRT2);
     FloatVector t = ONE.div(z.fma(0.3275911f, 1f));
@@ -236,8 +246,8 @@ final class VectorKernels {
     FloatVector g = exp(z.mul(z).neg());                   // e^{-x²/2} = √(2π)·φ(x)
     FloatVector e = ONE.sub(poly.mul(g));                  // erf(|x|/√2)
     FloatVector c = ONE.add(e.blend(e.neg(), x.lt(0f))).mul(0.5f);
-    store(x.mul(g).mul(INV_SQRT_2PI).add(c), gb, i);
-    store(x.mul(c), ab, i);
+    x.mul(g).mul(INV_SQRT_2PI).add(c).intoByteBuffer(gb, (int) (i << 2), NATIVE);
+    x.mul(c).intoByteBuffer(ab, (int) (i << 2), NATIVE);
   }
 
   /**
@@ -256,8 +266,8 @@ final class VectorKernels {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
           long i = base + j;
-          FloatVector d = load(db, i).mul(load(gb, i));
-          store(d, db, i);
+          FloatVector d = FloatVector.fromByteBuffer(S, db, (int) (i << 2), NATIVE).mul(FloatVector.fromByteBuffer(S, gb, (int) (i << 2), NATIVE));
+          d.intoByteBuffer(db, (int) (i << 2), NATIVE);
           d.add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
         }
         for (int j = full; j < m; j++) {
@@ -305,7 +315,7 @@ final class VectorKernels {
         long base = (long) r * dim;
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
-          acc = acc.add(load(xb, base + j));
+          acc = acc.add(FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE));
         }
         float sum = sum(acc);
         for (int j = full; j < dim; j++) {
@@ -314,7 +324,7 @@ final class VectorKernels {
         float mean = sum / dim;
         FloatVector sq = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
-          FloatVector c = load(xb, base + j).sub(mean);
+          FloatVector c = FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).sub(mean);
           sq = c.fma(c, sq);
         }
         float var = sum(sq);
@@ -325,9 +335,9 @@ final class VectorKernels {
         float inv = (float) (1.0 / Math.sqrt(var / dim + eps));
         rb.putFloat(r << 2, inv);
         for (int j = 0; j < full; j += L) {
-          FloatVector h = load(xb, base + j).sub(mean).mul(inv);
-          store(h, hb, base + j);
-          store(h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j)), yb, base + j);
+          FloatVector h = FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).sub(mean).mul(inv);
+          h.intoByteBuffer(hb, (int) ((base + j) << 2), NATIVE);
+          h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j)).intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < dim; j++) {
           int at = (int) ((base + j) << 2);
@@ -361,8 +371,8 @@ final class VectorKernels {
         FloatVector sa = FloatVector.zero(S);
         FloatVector sb = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
-          FloatVector d = load(db, base + j);
-          FloatVector h = load(hb, base + j);
+          FloatVector d = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE);
+          FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
           FloatVector g = d.mul(FloatVector.fromArray(S, gamma, j));
           sa = sa.add(g);
           sb = g.fma(h, sb);
@@ -385,9 +395,9 @@ final class VectorKernels {
         b /= dim;
         float inv = rb.getFloat(r << 2);
         for (int j = 0; j < full; j += L) {
-          FloatVector g = load(db, base + j).mul(FloatVector.fromArray(S, gamma, j));
-          FloatVector h = load(hb, base + j);
-          store(g.sub(a).sub(h.mul(b)).mul(inv), xb, base + j);
+          FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE).mul(FloatVector.fromArray(S, gamma, j));
+          FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
+          g.sub(a).sub(h.mul(b)).mul(inv).intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < dim; j++) {
           int at = (int) ((base + j) << 2);
@@ -412,7 +422,7 @@ final class VectorKernels {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
-          store(load(yb, base + j).add(FloatVector.fromArray(S, b, j)), yb, base + j);
+          FloatVector.fromByteBuffer(S, yb, (int) ((base + j) << 2), NATIVE).add(FloatVector.fromArray(S, b, j)).intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < m; j++) {
           int at = (int) ((base + j) << 2);
@@ -433,7 +443,7 @@ final class VectorKernels {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
-          load(xb, base + j).add(FloatVector.fromArray(S, part, j)).intoArray(part, j);
+          FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).add(FloatVector.fromArray(S, part, j)).intoArray(part, j);
         }
         for (int j = full; j < m; j++) {
           part[j] += xb.getFloat((int) ((base + j) << 2));
@@ -457,7 +467,7 @@ final class VectorKernels {
     Parallel.forRange(blocks, 4096, (lo, hi) -> {
       for (int k = lo; k < hi; k++) {
         long i = (long) k * L;
-        store(load(ab, i).add(load(bb, i)), ob, i);
+        FloatVector.fromByteBuffer(S, ab, (int) (i << 2), NATIVE).add(FloatVector.fromByteBuffer(S, bb, (int) (i << 2), NATIVE)).intoByteBuffer(ob, (int) (i << 2), NATIVE);
       }
     });
     for (int i = blocks * L; i < n; i++) {
@@ -478,7 +488,7 @@ final class VectorKernels {
         long base = (long) r * v;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < full; j += L) {
-          vmax = vmax.max(load(zb, base + j));
+          vmax = vmax.max(FloatVector.fromByteBuffer(S, zb, (int) ((base + j) << 2), NATIVE));
         }
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (int j = full; j < v; j++) {
@@ -486,8 +496,8 @@ final class VectorKernels {
         }
         FloatVector vsum = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
-          FloatVector e = exp(load(zb, base + j).sub(max));
-          store(e, pb, base + j);
+          FloatVector e = exp(FloatVector.fromByteBuffer(S, zb, (int) ((base + j) << 2), NATIVE).sub(max));
+          e.intoByteBuffer(pb, (int) ((base + j) << 2), NATIVE);
           vsum = vsum.add(e);
         }
         float sum = sum(vsum);
@@ -498,7 +508,7 @@ final class VectorKernels {
         }
         float inv = 1f / sum;
         for (int j = 0; j < full; j += L) {
-          store(load(pb, base + j).mul(inv), pb, base + j);
+          FloatVector.fromByteBuffer(S, pb, (int) ((base + j) << 2), NATIVE).mul(inv).intoByteBuffer(pb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < v; j++) {
           int at = (int) ((base + j) << 2);
@@ -521,7 +531,7 @@ final class VectorKernels {
         int t = targets[r];
         float sc = t < 0 ? 0f : scale;
         for (int j = 0; j < full; j += L) {
-          store(load(pb, base + j).mul(sc), db, base + j);
+          FloatVector.fromByteBuffer(S, pb, (int) ((base + j) << 2), NATIVE).mul(sc).intoByteBuffer(db, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < v; j++) {
           int at = (int) ((base + j) << 2);
@@ -552,15 +562,15 @@ final class VectorKernels {
     Parallel.forRange(blocks, 4096, (lo, hi) -> {
       for (int k = lo; k < hi; k++) {
         long i = (long) k * L;
-        FloatVector pv = load(pb, i);
-        pv = pv.sub(pv.mul(load(kb, i)).mul(decay));
-        FloatVector gv = load(gb, i);
-        FloatVector mv = load(mb, i).mul(b1).add(gv.mul(1 - b1));
-        FloatVector vv = load(vb, i).mul(b2).add(gv.mul(gv).mul(1 - b2));
-        store(mv, mb, i);
-        store(vv, vb, i);
+        FloatVector pv = FloatVector.fromByteBuffer(S, pb, (int) (i << 2), NATIVE);
+        pv = pv.sub(pv.mul(FloatVector.fromByteBuffer(S, kb, (int) (i << 2), NATIVE)).mul(decay));
+        FloatVector gv = FloatVector.fromByteBuffer(S, gb, (int) (i << 2), NATIVE);
+        FloatVector mv = FloatVector.fromByteBuffer(S, mb, (int) (i << 2), NATIVE).mul(b1).add(gv.mul(1 - b1));
+        FloatVector vv = FloatVector.fromByteBuffer(S, vb, (int) (i << 2), NATIVE).mul(b2).add(gv.mul(gv).mul(1 - b2));
+        mv.intoByteBuffer(mb, (int) (i << 2), NATIVE);
+        vv.intoByteBuffer(vb, (int) (i << 2), NATIVE);
         FloatVector denom = vv.div(bc2).lanewise(VectorOperators.SQRT).add(eps);
-        store(pv.sub(mv.div(bc1).div(denom).mul(lr)), pb, i);
+        pv.sub(mv.div(bc1).div(denom).mul(lr)).intoByteBuffer(pb, (int) (i << 2), NATIVE);
       }
     });
     for (int i = blocks * L; i < n; i++) {
