@@ -152,7 +152,7 @@ class KillResumeTest {
 
   private Process child(Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:TieredStopAtLevel=1", "-Duser.language=de", "-Duser.country=DE", "-cp",
+        "-Xmx1g", "-XX:TieredStopAtLevel=1", "--add-modules", "jdk.incubator.vector", "-Duser.language=de", "-Duser.country=DE", "-cp",
         System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
