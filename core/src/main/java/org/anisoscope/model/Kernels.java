@@ -27,6 +27,16 @@ public final class Kernels {
   private Kernels() {
   }
 
+  /**
+   * Sets the least number of elements per thread before a kernel is split (default 2¹⁸; tests use a small one so
+   * that the split path and its per-part sums run on small arrays); returns the old value.
+   */
+  public static int setMinPartElements(int elements) {
+    int was = VectorKernels.minPart;
+    VectorKernels.minPart = Math.max(1, elements);
+    return was;
+  }
+
   /** Whether the fused kernels can run in this JVM (CPU backend and the vector module present). */
   public static boolean available() {
     return AVAILABLE;
@@ -87,7 +97,7 @@ public final class Kernels {
     ByteBuffer h = heads.data().asNio();
     int width = parts * nHeads * dHead;
     int bytes = dHead * es;
-    Parallel.forRange(batch * seq, 256, (lo, hi) -> {
+    Parallel.forRange(batch * seq, Math.max(1, VectorKernels.minPart / width), (lo, hi) -> {
       for (int bt = lo; bt < hi; bt++) {
         int b = bt / seq;
         int t = bt % seq;

@@ -88,6 +88,16 @@ final class VectorKernels {
   // box every vector — 128 bytes allocated per 8 floats, kernels 2–3× slower — so the loads and stores are
   // written out in place.)
 
+  /**
+   * Rows of {@code rowLength} elements per thread at least: a kernel is split across threads only from 2¹⁸ elements
+   * a part on (below, the hand-over to a worker cost more than it saved: measured at batch 12 × 64 tokens).
+   */
+  private static int perPart(int rowLength) {
+    return Math.max(1, minPart / Math.max(1, rowLength));
+  }
+
+  static volatile int minPart = 1 << 18;
+
   private static ByteBuffer mem(INDArray x) {
     return x.data().asNio().order(NATIVE);
   }
@@ -97,7 +107,7 @@ final class VectorKernels {
     ByteBuffer s = mem(scores);
     ByteBuffer p = mem(probs);
     boolean vec = t % L == 0;
-    Parallel.forRange(rows, 32, (lo, hi) -> {
+    Parallel.forRange(rows, perPart(t), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int len = causal ? r % t + 1 : t;
         long base = (long) r * t;
@@ -167,7 +177,7 @@ final class VectorKernels {
     ByteBuffer p = mem(probs);
     ByteBuffer d = mem(dP);
     boolean vec = t % L == 0;
-    Parallel.forRange(rows, 32, (lo, hi) -> {
+    Parallel.forRange(rows, perPart(t), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int len = causal ? r % t + 1 : t;
         long base = (long) r * t;
@@ -211,7 +221,7 @@ final class VectorKernels {
     ByteBuffer gb = mem(grad);
     ByteBuffer ab = mem(act);
     int full = m / L * L;
-    Parallel.forRange(n, 16, (lo, hi) -> {
+    Parallel.forRange(n, perPart(m), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
@@ -258,9 +268,9 @@ final class VectorKernels {
     ByteBuffer gb = mem(grad);
     ByteBuffer db = mem(dAct);
     int full = m / L * L;
-    int parts = Parallel.parts(n, 16);
+    int parts = Parallel.parts(n, perPart(m));
     float[][] partial = new float[parts][m];
-    Parallel.forParts(n, 16, (q, lo, hi) -> {
+    Parallel.forParts(n, perPart(m), (q, lo, hi) -> {
       float[] sums = partial[q];
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
@@ -310,7 +320,7 @@ final class VectorKernels {
     ByteBuffer yb = mem(y);
     ByteBuffer rb = mem(rstd);
     int full = dim / L * L;
-    Parallel.forRange(n, 64, (lo, hi) -> {
+    Parallel.forRange(n, perPart(dim), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * dim;
         FloatVector acc = FloatVector.zero(S);
@@ -360,10 +370,10 @@ final class VectorKernels {
     ByteBuffer rb = mem(rstd);
     ByteBuffer xb = mem(dx);
     int full = dim / L * L;
-    int parts = Parallel.parts(n, 64);
+    int parts = Parallel.parts(n, perPart(dim));
     float[][] dgs = new float[parts][dim];
     float[][] dbs = new float[parts][dim];
-    Parallel.forParts(n, 64, (part, lo, hi) -> {
+    Parallel.forParts(n, perPart(dim), (part, lo, hi) -> {
       float[] dg = dgs[part];
       float[] dbeta = dbs[part];
       for (int r = lo; r < hi; r++) {
@@ -418,7 +428,7 @@ final class VectorKernels {
   static void addRow(INDArray y, float[] b, int n, int m) {
     ByteBuffer yb = mem(y);
     int full = m / L * L;
-    Parallel.forRange(n, 128, (lo, hi) -> {
+    Parallel.forRange(n, perPart(m), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
@@ -436,9 +446,9 @@ final class VectorKernels {
   static void columnSums(INDArray x, int n, int m, double[] acc) {
     ByteBuffer xb = mem(x);
     int full = m / L * L;
-    int parts = Parallel.parts(n, 256);
+    int parts = Parallel.parts(n, perPart(m));
     float[][] partial = new float[parts][m];
-    Parallel.forParts(n, 256, (q, lo, hi) -> {
+    Parallel.forParts(n, perPart(m), (q, lo, hi) -> {
       float[] part = partial[q];
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
@@ -464,7 +474,7 @@ final class VectorKernels {
     ByteBuffer ob = mem(out);
     int n = (int) a.length();
     int blocks = n / L;
-    Parallel.forRange(blocks, 4096, (lo, hi) -> {
+    Parallel.forRange(blocks, perPart(L), (lo, hi) -> {
       for (int k = lo; k < hi; k++) {
         long i = (long) k * L;
         FloatVector.fromByteBuffer(S, ab, (int) (i << 2), NATIVE).add(FloatVector.fromByteBuffer(S, bb, (int) (i << 2), NATIVE)).intoByteBuffer(ob, (int) (i << 2), NATIVE);
@@ -483,7 +493,7 @@ final class VectorKernels {
     ByteBuffer zb = mem(logits);
     ByteBuffer pb = mem(probs);
     int full = v / L * L;
-    Parallel.forRange(n, 64, (lo, hi) -> {
+    Parallel.forRange(n, perPart(v), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * v;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -525,7 +535,7 @@ final class VectorKernels {
     ByteBuffer pb = mem(probs);
     ByteBuffer db = mem(d);
     int full = v / L * L;
-    Parallel.forRange(n, 128, (lo, hi) -> {
+    Parallel.forRange(n, perPart(v), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * v;
         int t = targets[r];
@@ -559,7 +569,7 @@ final class VectorKernels {
     int n = (int) p.length();
     int blocks = n / L;
     float decay = lr * wd;
-    Parallel.forRange(blocks, 4096, (lo, hi) -> {
+    Parallel.forRange(blocks, perPart(L), (lo, hi) -> {
       for (int k = lo; k < hi; k++) {
         long i = (long) k * L;
         FloatVector pv = FloatVector.fromByteBuffer(S, pb, (int) (i << 2), NATIVE);

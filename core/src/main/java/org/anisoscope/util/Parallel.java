@@ -2,11 +2,9 @@ package org.anisoscope.util;
 
 import com.google.common.base.Preconditions;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
 
 /**
  * The training step's own worker threads: a range is cut into one contiguous part per thread, the caller runs the
@@ -19,7 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Parallel {
   private static final int THREADS = threadCount();
-  private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, daemons()) : null;
+  /** How long a worker (or the caller) spins for the next task (or the workers' end) before it parks. */
+  private static final long SPIN_NS = 100_000;
+  private static final Worker[] WORKERS = startWorkers(THREADS - 1);
+  /** One split at a time; a second caller, or a nested call (also from the caller's own part), runs its parts itself. */
+  private static final AtomicBoolean IN_USE = new AtomicBoolean();
 
   /** A piece of work over {@code [lo, hi)}. */
   @FunctionalInterface
@@ -63,35 +65,108 @@ public final class Parallel {
       body.run(0, 0, n);
       return;
     }
-    @SuppressWarnings("unchecked")
-    Future<?>[] futures = new Future<?>[parts - 1];
-    for (int p = 1; p < parts; p++) {
-      int lo = (int) ((long) n * p / parts);
-      int hi = (int) ((long) n * (p + 1) / parts);
-      int part = p;
-      futures[p - 1] = POOL.submit(() -> body.run(part, lo, hi));
+    if (Thread.currentThread() instanceof Worker || !IN_USE.compareAndSet(false, true)) {
+      for (int p = 0; p < parts; p++) { // nested or concurrent call: the same parts, one after the other
+        body.run(p, (int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
+      }
+      return;
     }
-    RuntimeException failure = null;
     try {
-      body.run(0, 0, (int) ((long) n / parts));
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    for (Future<?> f : futures) {
+      Thread caller = Thread.currentThread();
+      for (int p = 1; p < parts; p++) {
+        int lo = (int) ((long) n * p / parts);
+        int hi = (int) ((long) n * (p + 1) / parts);
+        int part = p;
+        WORKERS[p - 1].submit(() -> body.run(part, lo, hi), caller);
+      }
+      Throwable failure = null;
       try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a worker", e);
-      } catch (java.util.concurrent.ExecutionException e) {
+        body.run(0, 0, (int) ((long) n / parts));
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+      for (int p = 1; p < parts; p++) {
+        Throwable f = WORKERS[p - 1].await();
         if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          failure = f;
         }
       }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      } else if (failure instanceof Error e) {
+        throw e;
+      }
+    } finally {
+      IN_USE.set(false);
     }
-    if (failure != null) {
-      throw failure;
+  }
+
+  /** A daemon thread that runs one task at a time, spinning briefly for the next before it parks. */
+  private static final class Worker extends Thread {
+    private volatile Runnable task;
+    private volatile boolean busy;
+    private volatile Thread waiter;
+    private volatile Throwable failure;
+
+    Worker(int index) {
+      super("anisoscope-worker-" + index);
+      setDaemon(true);
     }
+
+    void submit(Runnable r, Thread caller) {
+      failure = null;
+      waiter = caller;
+      busy = true;
+      task = r;
+      LockSupport.unpark(this);
+    }
+
+    /** Waits until the submitted task has run; returns what it threw, or null. */
+    Throwable await() {
+      long until = System.nanoTime() + SPIN_NS;
+      while (busy) {
+        if (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      return failure;
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Runnable r = task;
+        if (r == null) {
+          long until = System.nanoTime() + SPIN_NS;
+          while ((r = task) == null && System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          if (r == null) {
+            LockSupport.park(this);
+            continue;
+          }
+        }
+        task = null;
+        try {
+          r.run();
+        } catch (Throwable t) {
+          failure = t;
+        }
+        busy = false;
+        LockSupport.unpark(waiter);
+      }
+    }
+  }
+
+  private static Worker[] startWorkers(int n) {
+    Worker[] w = new Worker[Math.max(0, n)];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = new Worker(i + 1);
+      w[i].start();
+    }
+    return w;
   }
 
   private static int threadCount() {
@@ -112,12 +187,4 @@ public final class Parallel {
     return n;
   }
 
-  private static ThreadFactory daemons() {
-    AtomicInteger count = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "anisoscope-worker-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }

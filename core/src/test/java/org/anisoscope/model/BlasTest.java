@@ -15,6 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the parameters are), and batches.
  */
 class BlasTest {
+  private long splitWork;
+
+  @org.junit.jupiter.api.BeforeEach
+  void splitEverything() {
+    splitWork = Blas.setSplitWork(1); // exercise the per-thread row and column blocks on small matrices
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void restore() {
+    Blas.setSplitWork(splitWork);
+  }
+
   private static double[][] mat(INDArray x, boolean t) {
     INDArray d = x.castTo(DataType.DOUBLE);
     double[][] a = d.toDoubleMatrix();

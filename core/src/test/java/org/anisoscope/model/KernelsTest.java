@@ -26,17 +26,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KernelsTest {
   private boolean was;
+  private int minPart;
+  private long splitWork;
 
   @BeforeEach
   void requireKernels() {
     Assumptions.assumeTrue(Kernels.available(),
         "fused kernels unavailable in this JVM (needs the CPU backend and --add-modules jdk.incubator.vector)");
     was = Kernels.enabled();
+    // Split even these small arrays across the threads, so the per-part code paths (and partial sums) run.
+    minPart = Kernels.setMinPartElements(8);
+    splitWork = Blas.setSplitWork(1);
   }
 
   @AfterEach
   void restore() {
     Kernels.setEnabled(was);
+    Kernels.setMinPartElements(minPart);
+    Blas.setSplitWork(splitWork);
   }
 
   private record Result(double loss, Map<String, INDArray> grads, Map<String, INDArray> hooks) {
