@@ -1,6 +1,7 @@
 package org.anisoscope.model;
 
 import org.anisoscope.util.Parallel;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -125,7 +126,7 @@ public final class Kernels {
 
   /** act = GELU(h + bias), grad = GELU'(h + bias); h is the bias-free pre-activation and stays unchanged. */
   static void geluForward(INDArray h, INDArray bias, INDArray grad, INDArray act) {
-    VectorKernels.geluForward(h, bias.toFloatVector(), grad, act, (int) h.size(0), (int) h.size(1));
+    VectorKernels.geluForward(h, read(bias), grad, act, (int) h.size(0), (int) h.size(1));
   }
 
   /** dAct ← dAct ⊙ grad in place; returns Σ_rows of the result (the folded bias's gradient). */
@@ -146,7 +147,7 @@ public final class Kernels {
   }
 
   static void addRow(INDArray y, INDArray row) {
-    VectorKernels.addRow(y, row.toFloatVector(), (int) y.size(0), (int) y.size(1));
+    VectorKernels.addRow(y, read(row), (int) y.size(0), (int) y.size(1));
   }
 
   /** {@code acc [1, m] += Σ_rows x} for a {@code [n, m]} float32 buffer. */
@@ -154,7 +155,7 @@ public final class Kernels {
     int m = (int) x.size(1);
     double[] sums = new double[m];
     VectorKernels.columnSums(x, (int) x.size(0), m, sums);
-    acc.addi(Nd4j.createFromArray(sums).castTo(acc.dataType()).reshape(acc.shape()));
+    addTo(acc, sums);
   }
 
   /** out = a + b (fused when all three are plain float32 buffers, else with ND4J ops). */
@@ -197,5 +198,35 @@ public final class Kernels {
       double beta1, double beta2, double bc1, double bc2, double eps) {
     VectorKernels.adamw(p, g, m, v, mask, (float) lr, (float) wd, (float) beta1, (float) beta2, (float) bc1,
         (float) bc2, (float) eps);
+  }
+
+  /** The values of a small float32 vector (a bias, a layer-norm gain): one bulk copy, no ND4J op. */
+  static float[] read(INDArray row) {
+    if (row.dataType() != DataType.FLOAT || !contiguous(row)) {
+      return row.toFloatVector();
+    }
+    float[] out = new float[(int) row.length()];
+    new FloatPointer(row.data().addressPointer()).get(out);
+    return out;
+  }
+
+  /** {@code target += values} for a small vector (a gradient row inside the flat gradient buffer). */
+  static void addTo(INDArray target, double[] values) {
+    if (target.dataType() != DataType.FLOAT || !contiguous(target) || target.length() != values.length) {
+      target.addi(Nd4j.createFromArray(values).castTo(target.dataType()).reshape(target.shape()));
+      return;
+    }
+    FloatPointer p = new FloatPointer(target.data().addressPointer());
+    float[] cur = new float[values.length];
+    p.get(cur);
+    for (int j = 0; j < cur.length; j++) {
+      cur[j] += (float) values[j];
+    }
+    p.put(cur);
+  }
+
+  /** Elements one after another in memory from the array's own start (offset included in its address). */
+  private static boolean contiguous(INDArray x) {
+    return AVAILABLE && x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x);
   }
 }

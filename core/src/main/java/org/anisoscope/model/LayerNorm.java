@@ -1,7 +1,6 @@
 package org.anisoscope.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -31,7 +30,7 @@ public final class LayerNorm {
     INDArray y = buf.get("y", n, dim);         // [n, dim]
     INDArray sq = buf.get("tmp", n, dim);      // [n, dim]
     if (Kernels.fused(x, xhat, y, rstd)) {
-      Kernels.layerNormForward(x, gamma.value().toFloatVector(), beta.value().toFloatVector(), EPS, xhat, y, rstd,
+      Kernels.layerNormForward(x, Kernels.read(gamma.value()), Kernels.read(beta.value()), EPS, xhat, y, rstd,
           (int) n, dim);
       return y;
     }
@@ -62,9 +61,9 @@ public final class LayerNorm {
     if (Kernels.fused(dy, xhat, rstd, dx)) {
       double[] dGamma = new double[dim];
       double[] dBeta = new double[dim];
-      Kernels.layerNormBackward(dy, xhat, rstd, gamma.value().toFloatVector(), dx, dGamma, dBeta, (int) n, dim);
-      gamma.grad().addi(Nd4j.createFromArray(dGamma).castTo(gamma.grad().dataType()).reshape(1, dim));
-      beta.grad().addi(Nd4j.createFromArray(dBeta).castTo(beta.grad().dataType()).reshape(1, dim));
+      Kernels.layerNormBackward(dy, xhat, rstd, Kernels.read(gamma.value()), dx, dGamma, dBeta, (int) n, dim);
+      Kernels.addTo(gamma.grad(), dGamma);
+      Kernels.addTo(beta.grad(), dBeta);
       return dx;
     }
     tmp.assign(dy).muli(xhat);

@@ -2,7 +2,6 @@ package org.anisoscope.model;
 
 import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** {@code y = x W + b}, {@code W: [in, out]}; GEMMs write into preallocated outputs (ND4J-NOTES.md). */
 public final class Linear {
@@ -49,7 +48,7 @@ public final class Linear {
 
   /** db += the given column sums (computed by a fused kernel). */
   void addBiasGrad(double[] sums) {
-    bias.grad().addi(Nd4j.createFromArray(sums).castTo(bias.grad().dataType()).reshape(1, out));
+    Kernels.addTo(bias.grad(), sums);
   }
 
   /**
