@@ -60,7 +60,7 @@ public final class Blas {
     Mat mc = Mat.of(c, false);
     boolean dbl = c.dataType() == DataType.DOUBLE;
     long work = (long) m * n * k;
-    int parts = work < splitWork ? 1 : Parallel.threads();
+    int parts = work < splitWork || Parallel.inUse() ? 1 : Parallel.threads();
     if (parts <= 1) {
       call(dbl, ma, 0, mb, 0, mc, 0, m, n, k, alpha, beta);
       return;
@@ -72,6 +72,44 @@ public final class Blas {
       Parallel.forRange(n, Math.max(1, n / parts), (lo, hi) ->
           call(dbl, ma, 0, mb, mb.colOffset(lo), mc, lo, m, hi - lo, k, alpha, beta));
     }
+  }
+
+  /**
+   * Two independent products, {@code c1 = op(a1)·op(b1) + β₁c1} and {@code c2 = op(a2)·op(b2)}, one per thread
+   * when there are two threads (a whole GEMM per thread runs nearer the BLAS peak than two halves of each); else one
+   * after the other.
+   */
+  public static void gemmPair(INDArray a1, INDArray b1, INDArray c1, boolean ta1, boolean tb1, double beta1,
+      INDArray a2, INDArray b2, INDArray c2, boolean ta2, boolean tb2) {
+    if (!NATIVE || Parallel.threads() < 2 || !usable(a1, b1, c1) || !usable(a2, b2, c2)) {
+      gemm(a1, b1, c1, ta1, tb1, 1.0, beta1);
+      gemm(a2, b2, c2, ta2, tb2, 1.0, 0.0);
+      return;
+    }
+    Parallel.forParts(2, 1, (part, lo, hi) -> {
+      if (part == 0) {
+        gemm(a1, b1, c1, ta1, tb1, 1.0, beta1); // nested: runs on this thread alone
+      } else {
+        gemm(a2, b2, c2, ta2, tb2, 1.0, 0.0);
+      }
+    });
+  }
+
+  /** Two independent batched products ({@link #batched}), one per thread when there are two. */
+  public static void batchedPair(INDArray a1, INDArray b1, INDArray c1, boolean ta1, boolean tb1,
+      INDArray a2, INDArray b2, INDArray c2, boolean ta2, boolean tb2) {
+    if (!NATIVE || Parallel.threads() < 2 || !usable(a1, b1, c1) || !usable(a2, b2, c2)) {
+      batched(a1, b1, c1, ta1, tb1);
+      batched(a2, b2, c2, ta2, tb2);
+      return;
+    }
+    Parallel.forParts(2, 1, (part, lo, hi) -> {
+      if (part == 0) {
+        batched(a1, b1, c1, ta1, tb1);
+      } else {
+        batched(a2, b2, c2, ta2, tb2);
+      }
+    });
   }
 
   /**

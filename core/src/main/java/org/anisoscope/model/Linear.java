@@ -66,15 +66,14 @@ public final class Linear {
   INDArray backward(INDArray x, INDArray dy, boolean biasGrad) {
     long n = x.size(0);
     long t = Timing.start();
-    Blas.gemm(x, dy, weight.grad(), true, false, 1.0, 1.0); // dW += xᵀ dy   [in, out]
-    t = Timing.lap("linear.bwd.dW", t);
     if (bias != null && biasGrad) {
       buf.addColumnSums(dy, bias.grad()); // db += Σ_rows dy   [1, out]
     }
     t = Timing.lap("linear.bwd.db", t);
     INDArray dx = buf.get("dx", n, in); // [n, in]
-    Blas.gemm(dy, weight.value(), dx, false, true, 1.0, 0.0); // dx = dy Wᵀ
-    Timing.lap("linear.bwd.dx", t);
+    // dW += xᵀ dy [in, out] and dx = dy Wᵀ are independent: one per thread
+    Blas.gemmPair(x, dy, weight.grad(), true, false, 1.0, dy, weight.value(), dx, false, true);
+    Timing.lap("linear.bwd.dW_dx", t);
     return dx;
   }
 

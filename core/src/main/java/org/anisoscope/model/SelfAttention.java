@@ -124,8 +124,8 @@ public final class SelfAttention {
     INDArray dv = buf.get("dv", batch, heads, seq, dHead);
     t = Timing.lap("attn.bwd.unmerge", t);
     INDArray pDropped = attnDropout.lastOutput(p3);              // P after dropout
-    Blas.batched(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false); // dv = Pᵀ dy
-    Blas.batched(dy3, v3, dP, false, true);                               // dP = dy vᵀ
+    Blas.batchedPair(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false,   // dv = Pᵀ dy
+        dy3, v3, dP, false, true);                                                // dP = dy vᵀ
     attnDropout.backward(dP);
     t = Timing.lap("attn.bwd.dv_dP", t);
     // softmax backward: dS = P ⊙ (dP − Σ_j dP ⊙ P)
@@ -139,8 +139,8 @@ public final class SelfAttention {
       dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
     }
     t = Timing.lap("attn.bwd.softmax", t);
-    Blas.batched(dP, k3, dq.reshape(bh, seq, dHead), false, false);        // dq = dS k
-    Blas.batched(dP, q3, dk.reshape(bh, seq, dHead), true, false);         // dk = dSᵀ q
+    Blas.batchedPair(dP, k3, dq.reshape(bh, seq, dHead), false, false,         // dq = dS k
+        dP, q3, dk.reshape(bh, seq, dHead), true, false);                         // dk = dSᵀ q
 
     t = Timing.lap("attn.bwd.dq_dk", t);
     INDArray dQkv = buf.get("dqkv", (long) batch * seq, 3L * dModel);          // [B·T, 3C]

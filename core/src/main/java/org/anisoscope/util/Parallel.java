@@ -42,6 +42,11 @@ public final class Parallel {
     return THREADS;
   }
 
+  /** True while a split runs (work started now from any thread would run on that thread alone). */
+  public static boolean inUse() {
+    return IN_USE.get() || Thread.currentThread() instanceof Worker;
+  }
+
   /**
    * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous parts; returns when all are done.
    * With {@code n < minPerThread · 2} (or one thread) it runs on the caller only.
