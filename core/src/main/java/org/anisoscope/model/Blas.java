@@ -25,7 +25,7 @@ public final class Blas {
    * Below this many multiply-adds a GEMM (or a batch of them) runs on the calling thread alone: at batch 12 × 64
    * tokens ([768, 128]·[128, 512], 5·10⁷) splitting measured no faster, at 32 × 128 ([4096, 128]·[128, 512]) 1.5×.
    */
-  private static volatile long splitWork = 1L << 26;
+  private static volatile long splitWork = Long.getLong("anisoscope.gemm-split-work", 1L << 26);
 
   private Blas() {
   }

@@ -96,7 +96,7 @@ final class VectorKernels {
     return Math.max(1, minPart / Math.max(1, rowLength));
   }
 
-  static volatile int minPart = 1 << 18;
+  static volatile int minPart = Integer.getInteger("anisoscope.kernel-split-elements", 1 << 18);
 
   private static ByteBuffer mem(INDArray x) {
     return x.data().asNio().order(NATIVE);
