@@ -1,7 +1,6 @@
 package org.anisoscope.model;
 
 import com.google.common.base.Preconditions;
-import org.anisoscope.util.Parallel;
 import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -66,16 +65,7 @@ public final class SelfAttention {
     INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
     INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
     INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
-    boolean blocked = blocked(seq, scores, probs);
-    INDArray q3 = q.reshape(bh, seq, dHead);
-    INDArray k3 = k.reshape(bh, seq, dHead);
-    if (blocked) { // S = q kᵀ without its upper-right quarter, which the causal mask discards
-      int h = seq / 2;
-      Blas.batched(rows(q3, 0, h), rows(k3, 0, h), block(scores, 0, h, 0, h), false, true);
-      Blas.batched(rows(q3, h, seq), k3, rows(scores, h, seq), false, true);
-    } else {
-      Blas.batched(q3, k3, scores, false, true);
-    }
+    Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
     t = Timing.lap("attn.fwd.qk", t);
     if (Kernels.fused(scores, probs)) {
       Kernels.softmaxForward(scores, probs, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
@@ -91,14 +81,7 @@ public final class SelfAttention {
     INDArray used = attnDropout.forward(probs, training);          // [B·H, T, T]
 
     INDArray y = buf.get("y", bh, seq, dHead);                     // [B·H, T, D]
-    INDArray v3 = v.reshape(bh, seq, dHead);
-    if (blocked) { // the upper-right quarter of P is zero
-      int h = seq / 2;
-      Blas.batched(block(used, 0, h, 0, h), rows(v3, 0, h), rows(y, 0, h), false, false);
-      Blas.batched(rows(used, h, seq), v3, rows(y, h, seq), false, false);
-    } else {
-      Blas.batched(used, v3, y, false, false);
-    }
+    Blas.batched(used, v.reshape(bh, seq, dHead), y, false, false);
     t = Timing.lap("attn.fwd.pv", t);
     INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
     if (Kernels.copies(merged, y)) {
@@ -141,20 +124,8 @@ public final class SelfAttention {
     INDArray dv = buf.get("dv", batch, heads, seq, dHead);
     t = Timing.lap("attn.bwd.unmerge", t);
     INDArray pDropped = attnDropout.lastOutput(p3);              // P after dropout
-    INDArray dv3 = dv.reshape(bh, seq, dHead);
-    if (blocked(seq, p3, dP)) { // as Blas.batchedPair, with P's zero upper-right quarter skipped
-      int h = seq / 2;
-      Parallel.both(() -> {                                                         // dv = Pᵀ dy
-        Blas.batched(cols(pDropped, 0, h), dy3, rows(dv3, 0, h), true, false);
-        Blas.batched(block(pDropped, h, seq, h, seq), rows(dy3, h, seq), rows(dv3, h, seq), true, false);
-      }, () -> {                                                                    // dP = dy vᵀ
-        Blas.batched(rows(dy3, 0, h), rows(v3, 0, h), block(dP, 0, h, 0, h), false, true);
-        Blas.batched(rows(dy3, h, seq), v3, rows(dP, h, seq), false, true);
-      });
-    } else {
-      Blas.batchedPair(pDropped, dy3, dv3, true, false,                            // dv = Pᵀ dy
-          dy3, v3, dP, false, true);                                                // dP = dy vᵀ
-    }
+    Blas.batchedPair(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false,   // dv = Pᵀ dy
+        dy3, v3, dP, false, true);                                                // dP = dy vᵀ
     attnDropout.backward(dP);
     t = Timing.lap("attn.bwd.dv_dP", t);
     // softmax backward: dS = P ⊙ (dP − Σ_j dP ⊙ P)
@@ -168,21 +139,8 @@ public final class SelfAttention {
       dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
     }
     t = Timing.lap("attn.bwd.softmax", t);
-    INDArray dq3 = dq.reshape(bh, seq, dHead);
-    INDArray dk3 = dk.reshape(bh, seq, dHead);
-    if (blocked(seq, p3, dP)) { // dS is zero in its upper-right quarter too
-      int h = seq / 2;
-      Parallel.both(() -> {                                                         // dq = dS k
-        Blas.batched(block(dP, 0, h, 0, h), rows(k3, 0, h), rows(dq3, 0, h), false, false);
-        Blas.batched(rows(dP, h, seq), k3, rows(dq3, h, seq), false, false);
-      }, () -> {                                                                    // dk = dSᵀ q
-        Blas.batched(cols(dP, 0, h), q3, rows(dk3, 0, h), true, false);
-        Blas.batched(block(dP, h, seq, h, seq), rows(q3, h, seq), rows(dk3, h, seq), true, false);
-      });
-    } else {
-      Blas.batchedPair(dP, k3, dq3, false, false,                                   // dq = dS k
-          dP, q3, dk3, true, false);                                                // dk = dSᵀ q
-    }
+    Blas.batchedPair(dP, k3, dq.reshape(bh, seq, dHead), false, false,         // dq = dS k
+        dP, q3, dk.reshape(bh, seq, dHead), true, false);                         // dk = dSᵀ q
 
     t = Timing.lap("attn.bwd.dq_dk", t);
     INDArray dQkv = buf.get("dqkv", (long) batch * seq, 3L * dModel);          // [B·T, 3C]
@@ -200,31 +158,6 @@ public final class SelfAttention {
     INDArray dx = qkv.backward(x, dQkv);
     Timing.lap("attn.bwd.qkv", t);
     return dx;
-  }
-
-  /**
-   * Whether the causal products skip the upper-right quarter of the {@code [T, T]} matrices (a quarter of the
-   * attention's multiply-adds): only with the fused kernels, which never read that quarter of the scores or of dP
-   * (they stop at the causal length rounded up to whole vectors, ≤ T/2 in the upper half) and write P and dS there
-   * as zeros.
-   */
-  private boolean blocked(int seq, INDArray... fusedArrays) {
-    return causal && seq >= 16 && seq % 16 == 0 && Blas.direct() && Kernels.fused(fusedArrays);
-  }
-
-  /** {@code x[:, from:to, :]} of a rank-3 array (a view). */
-  private static INDArray rows(INDArray x, int from, int to) {
-    return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
-  }
-
-  /** {@code x[:, :, from:to]} (a view). */
-  private static INDArray cols(INDArray x, int from, int to) {
-    return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-  }
-
-  /** {@code x[:, r0:r1, c0:c1]} (a view). */
-  private static INDArray block(INDArray x, int r0, int r1, int c0, int c1) {
-    return x.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1));
   }
 
   /** {@code [B, T, H, D] → [B, H, T, D]} view of q (0), k (1) or v (2) inside {@code [B, T, 3, H, D]}. */

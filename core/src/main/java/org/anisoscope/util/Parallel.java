@@ -55,11 +55,6 @@ public final class Parallel {
     forParts(n, minPerThread, (part, lo, hi) -> body.run(lo, hi));
   }
 
-  /** Runs two independent pieces of work, one per thread when there are two (else one after the other). */
-  public static void both(Runnable first, Runnable second) {
-    forParts(2, 1, (part, lo, hi) -> (part == 0 ? first : second).run());
-  }
-
   /** How many parts {@link #forParts} cuts {@code [0, n)} into. */
   public static int parts(int n, int minPerThread) {
     return Math.min(THREADS, Math.max(1, n / Math.max(1, minPerThread)));
