@@ -98,6 +98,15 @@ final class VectorKernels {
 
   static volatile int minPart = Integer.getInteger("anisoscope.kernel-split-elements", 1 << 18);
 
+  /** acc += the per-part partial sums, in part order (the same bits whichever thread finished first). */
+  private static void addParts(float[][] partial, double[] acc) {
+    for (float[] part : partial) {
+      for (int j = 0; j < acc.length; j++) {
+        acc[j] += part[j];
+      }
+    }
+  }
+
   private static ByteBuffer mem(INDArray x) {
     return x.data().asNio().order(NATIVE);
   }
@@ -150,7 +159,8 @@ final class VectorKernels {
           }
           FloatVector inv = FloatVector.broadcast(S, 1f / sum);
           for (int j = 0; j < end; j += L) {
-            FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE).mul(inv).intoByteBuffer(p, (int) ((base + j) << 2), NATIVE);
+            FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE).mul(inv)
+                .intoByteBuffer(p, (int) ((base + j) << 2), NATIVE);
           }
           FloatVector zero = FloatVector.zero(S);
           for (int j = end; j < t; j += L) {
@@ -186,11 +196,14 @@ final class VectorKernels {
         if (vec) {
           FloatVector acc = FloatVector.zero(S);
           for (int j = 0; j < end; j += L) {
-            acc = FloatVector.fromByteBuffer(S, d, (int) ((base + j) << 2), NATIVE).fma(FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE), acc);
+            acc = FloatVector.fromByteBuffer(S, d, (int) ((base + j) << 2), NATIVE)
+                .fma(FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE), acc);
           }
           dot = sum(acc);
           for (int j = 0; j < end; j += L) {
-            FloatVector.fromByteBuffer(S, d, (int) ((base + j) << 2), NATIVE).sub(dot).mul(FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE)).mul(scale).intoByteBuffer(d, (int) ((base + j) << 2), NATIVE);
+            FloatVector.fromByteBuffer(S, d, (int) ((base + j) << 2), NATIVE).sub(dot)
+                .mul(FloatVector.fromByteBuffer(S, p, (int) ((base + j) << 2), NATIVE)).mul(scale)
+                    .intoByteBuffer(d, (int) ((base + j) << 2), NATIVE);
           }
           FloatVector zero = FloatVector.zero(S);
           for (int j = end; j < t; j += L) {
@@ -276,7 +289,8 @@ final class VectorKernels {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
           long i = base + j;
-          FloatVector d = FloatVector.fromByteBuffer(S, db, (int) (i << 2), NATIVE).mul(FloatVector.fromByteBuffer(S, gb, (int) (i << 2), NATIVE));
+          FloatVector d = FloatVector.fromByteBuffer(S, db, (int) (i << 2), NATIVE)
+              .mul(FloatVector.fromByteBuffer(S, gb, (int) (i << 2), NATIVE));
           d.intoByteBuffer(db, (int) (i << 2), NATIVE);
           d.add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
         }
@@ -288,11 +302,7 @@ final class VectorKernels {
         }
       }
     });
-    for (float[] part : partial) {
-      for (int j = 0; j < m; j++) {
-        dBias[j] += part[j];
-      }
-    }
+    addParts(partial, dBias);
   }
 
   /** e^x for one float through the same arithmetic as {@link #exp} (ragged tails), so tails and lanes agree. */
@@ -347,7 +357,8 @@ final class VectorKernels {
         for (int j = 0; j < full; j += L) {
           FloatVector h = FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).sub(mean).mul(inv);
           h.intoByteBuffer(hb, (int) ((base + j) << 2), NATIVE);
-          h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j)).intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
+          h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j))
+              .intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < dim; j++) {
           int at = (int) ((base + j) << 2);
@@ -405,7 +416,8 @@ final class VectorKernels {
         b /= dim;
         float inv = rb.getFloat(r << 2);
         for (int j = 0; j < full; j += L) {
-          FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE).mul(FloatVector.fromArray(S, gamma, j));
+          FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
+              .mul(FloatVector.fromArray(S, gamma, j));
           FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
           g.sub(a).sub(h.mul(b)).mul(inv).intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
         }
@@ -416,12 +428,8 @@ final class VectorKernels {
         }
       }
     });
-    for (int q = 0; q < parts; q++) {
-      for (int j = 0; j < dim; j++) {
-        dGamma[j] += dgs[q][j];
-        dBeta[j] += dbs[q][j];
-      }
-    }
+    addParts(dgs, dGamma);
+    addParts(dbs, dBeta);
   }
 
   /** y[r, :] += b for every row of a contiguous {@code [n, m]} array. */
@@ -432,7 +440,8 @@ final class VectorKernels {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
-          FloatVector.fromByteBuffer(S, yb, (int) ((base + j) << 2), NATIVE).add(FloatVector.fromArray(S, b, j)).intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
+          FloatVector.fromByteBuffer(S, yb, (int) ((base + j) << 2), NATIVE).add(FloatVector.fromArray(S, b, j))
+              .intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < m; j++) {
           int at = (int) ((base + j) << 2);
@@ -453,18 +462,15 @@ final class VectorKernels {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * m;
         for (int j = 0; j < full; j += L) {
-          FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).add(FloatVector.fromArray(S, part, j)).intoArray(part, j);
+          FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE)
+              .add(FloatVector.fromArray(S, part, j)).intoArray(part, j);
         }
         for (int j = full; j < m; j++) {
           part[j] += xb.getFloat((int) ((base + j) << 2));
         }
       }
     });
-    for (float[] part : partial) {
-      for (int j = 0; j < m; j++) {
-        acc[j] += part[j];
-      }
-    }
+    addParts(partial, acc);
   }
 
   /** out = a + b over contiguous arrays of the same length. */
@@ -477,7 +483,8 @@ final class VectorKernels {
     Parallel.forRange(blocks, perPart(L), (lo, hi) -> {
       for (int k = lo; k < hi; k++) {
         long i = (long) k * L;
-        FloatVector.fromByteBuffer(S, ab, (int) (i << 2), NATIVE).add(FloatVector.fromByteBuffer(S, bb, (int) (i << 2), NATIVE)).intoByteBuffer(ob, (int) (i << 2), NATIVE);
+        FloatVector.fromByteBuffer(S, ab, (int) (i << 2), NATIVE)
+            .add(FloatVector.fromByteBuffer(S, bb, (int) (i << 2), NATIVE)).intoByteBuffer(ob, (int) (i << 2), NATIVE);
       }
     });
     for (int i = blocks * L; i < n; i++) {
@@ -518,7 +525,8 @@ final class VectorKernels {
         }
         float inv = 1f / sum;
         for (int j = 0; j < full; j += L) {
-          FloatVector.fromByteBuffer(S, pb, (int) ((base + j) << 2), NATIVE).mul(inv).intoByteBuffer(pb, (int) ((base + j) << 2), NATIVE);
+          FloatVector.fromByteBuffer(S, pb, (int) ((base + j) << 2), NATIVE).mul(inv)
+              .intoByteBuffer(pb, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < v; j++) {
           int at = (int) ((base + j) << 2);
@@ -541,7 +549,8 @@ final class VectorKernels {
         int t = targets[r];
         float sc = t < 0 ? 0f : scale;
         for (int j = 0; j < full; j += L) {
-          FloatVector.fromByteBuffer(S, pb, (int) ((base + j) << 2), NATIVE).mul(sc).intoByteBuffer(db, (int) ((base + j) << 2), NATIVE);
+          FloatVector.fromByteBuffer(S, pb, (int) ((base + j) << 2), NATIVE).mul(sc)
+              .intoByteBuffer(db, (int) ((base + j) << 2), NATIVE);
         }
         for (int j = full; j < v; j++) {
           int at = (int) ((base + j) << 2);
