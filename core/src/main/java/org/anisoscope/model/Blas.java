@@ -146,6 +146,71 @@ public final class Blas {
     });
   }
 
+  /**
+   * {@code B·H} row-major matrices of {@code rows × cols} inside one plain buffer: matrix {@code i = b·H + h} starts
+   * at element {@code offset + b·strideB + h·strideH}, rows {@code ld} apart. Lets the attention read q, k, v
+   * straight out of the {@code [B·T, 3C]} projection (head h of part p at column {@code p·C + h·D}, ld 3C) and
+   * write its per-head outputs straight into {@code [B·T, C]} rows, without the head copies.
+   */
+  public record Heads(INDArray base, long offset, long strideB, long strideH, int heads, int rows, int cols, int ld) {
+    /** A plain {@code [B·H, rows, cols]} buffer (or a reshape of {@code [B, H, rows, cols]}). */
+    public static Heads of(INDArray plain, int heads, int rows, int cols) {
+      return new Heads(plain, 0, (long) heads * rows * cols, (long) rows * cols, heads, rows, cols, cols);
+    }
+
+    long at(int i) {
+      return offset + (long) (i / heads) * strideB + (long) (i % heads) * strideH;
+    }
+  }
+
+  /** Whether {@link #batchedHeads} can run on these buffers (CPU backend, one float type, plain c-order buffers). */
+  public static boolean headsUsable(INDArray... buffers) {
+    if (!NATIVE) {
+      return false;
+    }
+    for (INDArray x : buffers) {
+      DataType t = x.dataType();
+      if ((t != DataType.FLOAT && t != DataType.DOUBLE) || t != buffers[0].dataType() || x.ordering() != 'c'
+          || x.offset() != 0 || x.length() != x.data().length()
+          || !org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code c[i] = op(a[i])·op(b[i])} for the {@code count} matrices of {@link Heads} operands. */
+  public static void batchedHeads(int count, Heads a, boolean ta, Heads b, boolean tb, Heads c) {
+    int m = c.rows();
+    int n = c.cols();
+    int k = ta ? a.rows() : a.cols();
+    Preconditions.checkArgument((ta ? a.cols() : a.rows()) == m && (tb ? b.rows() : b.cols()) == n
+        && (tb ? b.cols() : b.rows()) == k, "batched gemm shapes: a %s×%s, b %s×%s, c %s×%s", a.rows(), a.cols(),
+        b.rows(), b.cols(), m, n);
+    Mat ma = new Mat(a.base(), ta, a.ld());
+    Mat mb = new Mat(b.base(), tb, b.ld());
+    Mat mc = new Mat(c.base(), false, c.ld());
+    boolean dbl = c.base().dataType() == DataType.DOUBLE;
+    long work = (long) count * m * n * k;
+    Parallel.forRange(count, work < splitWork ? count : 1, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        call(dbl, ma, a.at(i), mb, b.at(i), mc, c.at(i), m, n, k, 1.0, 0.0);
+      }
+    });
+  }
+
+  /** Two independent {@link #batchedHeads} products, one per thread when there are two. */
+  public static void batchedHeadsPair(int count, Heads a1, boolean ta1, Heads b1, boolean tb1, Heads c1,
+      Heads a2, boolean ta2, Heads b2, boolean tb2, Heads c2) {
+    Parallel.forParts(2, 1, (part, lo, hi) -> {
+      if (part == 0) {
+        batchedHeads(count, a1, ta1, b1, tb1, c1);
+      } else {
+        batchedHeads(count, a2, ta2, b2, tb2, c2);
+      }
+    });
+  }
+
   private static void call(boolean dbl, Mat a, long offA, Mat b, long offB, Mat c, long offC, int m, int n, int k,
       double alpha, double beta) {
     int order = openblas_nolapack.CblasRowMajor;
@@ -164,6 +229,11 @@ public final class Blas {
 
   /** A row-major operand: its memory, leading dimension and whether it enters transposed. */
   private record Mat(FloatPointer fptr, DoublePointer dptr, int ld, boolean trans) {
+    Mat(INDArray base, boolean trans, int ld) {
+      this(base.dataType() == DataType.DOUBLE ? null : new FloatPointer(base.data().addressPointer()),
+          base.dataType() == DataType.DOUBLE ? new DoublePointer(base.data().addressPointer()) : null, ld, trans);
+    }
+
     static Mat of(INDArray x, boolean trans) {
       int r = x.rank();
       int ld = x.size(r - 2) == 1 ? (int) Math.max(1, x.size(r - 1)) : (int) x.stride(r - 2);

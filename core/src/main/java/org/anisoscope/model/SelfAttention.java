@@ -24,6 +24,8 @@ public final class SelfAttention {
   private final Linear proj;
   private final Dropout attnDropout;
   private final Buffers buf;
+  /** Whether the last forward pass took the strided route (its backward pass then does too). */
+  private boolean strided;
 
   SelfAttention(ParamStore store, String name, int dModel, int heads, boolean causal, double dropout,
       double std, double projStd) {
@@ -51,21 +53,29 @@ public final class SelfAttention {
     INDArray q = q(batch, seq);                                    // [B, H, T, D]
     INDArray k = k(batch, seq);
     INDArray v = buf.get("v", batch, heads, seq, dHead);
-    if (Kernels.copies(qkvOut, q, k, v)) {
+    INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
+    INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
+    INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
+    INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
+    // Strided: the products read q, k, v straight out of qkvOut and write straight into merged; the head copies
+    // are then made only for inference, where hook_q / hook_k are read.
+    strided = Blas.headsUsable(qkvOut, scores, probs, merged);
+    if (!(strided && training) && Kernels.copies(qkvOut, q, k, v)) {
       Kernels.heads(qkvOut, 3, 0, q, batch, seq, heads, dHead, true);
       Kernels.heads(qkvOut, 3, 1, k, batch, seq, heads, dHead, true);
       Kernels.heads(qkvOut, 3, 2, v, batch, seq, heads, dHead, true);
-    } else {
+    } else if (!(strided && training)) {
       q.assign(part(qkv5, 0));
       k.assign(part(qkv5, 1));
       v.assign(part(qkv5, 2));
     }
     t = Timing.lap("attn.fwd.split", t);
-
-    INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
-    INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
-    INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
-    Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
+    if (strided) {
+      Blas.batchedHeads(bh, part(qkvOut, 0, seq), false, part(qkvOut, 1, seq), true,
+          Blas.Heads.of(scores, heads, seq, seq));
+    } else {
+      Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
+    }
     t = Timing.lap("attn.fwd.qk", t);
     if (Kernels.fused(scores, probs)) {
       Kernels.softmaxForward(scores, probs, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
@@ -80,19 +90,40 @@ public final class SelfAttention {
     t = Timing.lap("attn.fwd.softmax", t);
     INDArray used = attnDropout.forward(probs, training);          // [B·H, T, T]
 
-    INDArray y = buf.get("y", bh, seq, dHead);                     // [B·H, T, D]
-    Blas.batched(used, v.reshape(bh, seq, dHead), y, false, false);
-    t = Timing.lap("attn.fwd.pv", t);
-    INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
-    if (Kernels.copies(merged, y)) {
-      Kernels.heads(merged, 1, 0, y, batch, seq, heads, dHead, false);
+    if (strided && Blas.headsUsable(used, qkvOut)) {
+      Blas.batchedHeads(bh, Blas.Heads.of(used, heads, seq, seq), false, part(qkvOut, 2, seq), false,
+          rowsOf(merged, seq));
+      t = Timing.lap("attn.fwd.pv", t);
     } else {
-      merged.reshape(batch, seq, heads, dHead).assign(y.reshape(batch, heads, seq, dHead).permute(0, 2, 1, 3));
+      strided = false;
+      INDArray y = buf.get("y", bh, seq, dHead);                   // [B·H, T, D]
+      Blas.batched(used, v.reshape(bh, seq, dHead), y, false, false);
+      t = Timing.lap("attn.fwd.pv", t);
+      mergeHeads(y, merged, batch, seq);
     }
     t = Timing.lap("attn.fwd.merge", t);
     INDArray result = proj.forward(merged);
     Timing.lap("attn.fwd.proj", t);
     return result;
+  }
+
+  /** merged {@code [B·T, C]} ← y {@code [B·H, T, D]} (heads side by side). */
+  private void mergeHeads(INDArray y, INDArray merged, int batch, int seq) {
+    if (Kernels.copies(merged, y)) {
+      Kernels.heads(merged, 1, 0, y, batch, seq, heads, dHead, false);
+    } else {
+      merged.reshape(batch, seq, heads, dHead).assign(y.reshape(batch, heads, seq, dHead).permute(0, 2, 1, 3));
+    }
+  }
+
+  /** Part p (0 q, 1 k, 2 v) of a {@code [B·T, 3C]} projection (or its gradient) as B·H matrices {@code [T, D]}. */
+  private Blas.Heads part(INDArray qkvRows, int p, int seq) {
+    return new Blas.Heads(qkvRows, (long) p * dModel, (long) seq * 3 * dModel, dHead, heads, seq, dHead, 3 * dModel);
+  }
+
+  /** A {@code [B·T, C]} array as B·H matrices {@code [T, D]} (head h at column h·D). */
+  private Blas.Heads rowsOf(INDArray rows, int seq) {
+    return new Blas.Heads(rows, 0, (long) seq * dModel, dHead, heads, seq, dHead, dModel);
   }
 
   /**
@@ -106,6 +137,28 @@ public final class SelfAttention {
     long t = Timing.start();
     INDArray dMerged = proj.backward(merged, dOut);                // [B·T, C]
     t = Timing.lap("attn.bwd.proj", t);
+    INDArray qkvOut = qkv.output((long) batch * seq);
+    INDArray p3s = pattern(batch, seq).reshape(bh, seq, seq);
+    INDArray dPs = buf.get("dP", bh, seq, seq);
+    INDArray dQkvs = buf.get("dqkv", (long) batch * seq, 3L * dModel);
+    INDArray pUsed = attnDropout.lastOutput(p3s);
+    if (strided && Blas.headsUsable(dMerged, qkvOut, p3s, dPs, dQkvs, pUsed)) {
+      Blas.Heads dy = rowsOf(dMerged, seq);
+      Blas.Heads pd = Blas.Heads.of(pUsed, heads, seq, seq);
+      Blas.Heads dPh = Blas.Heads.of(dPs, heads, seq, seq);
+      Blas.batchedHeadsPair(bh, pd, true, dy, false, part(dQkvs, 2, seq),      // dv = Pᵀ dy
+          dy, false, part(qkvOut, 2, seq), true, dPh);                           // dP = dy vᵀ
+      attnDropout.backward(dPs);
+      t = Timing.lap("attn.bwd.dv_dP", t);
+      softmaxBackward(p3s, dPs, bh, seq);
+      t = Timing.lap("attn.bwd.softmax", t);
+      Blas.batchedHeadsPair(bh, dPh, false, part(qkvOut, 1, seq), false, part(dQkvs, 0, seq),  // dq = dS k
+          dPh, true, part(qkvOut, 0, seq), false, part(dQkvs, 1, seq));                        // dk = dSᵀ q
+      t = Timing.lap("attn.bwd.dq_dk", t);
+      INDArray dx = qkv.backward(x, dQkvs);
+      Timing.lap("attn.bwd.qkv", t);
+      return dx;
+    }
     INDArray dy = buf.get("dy", batch, heads, seq, dHead);         // [B, H, T, D]
     if (Kernels.copies(dMerged, dy)) {
       Kernels.heads(dMerged, 1, 0, dy, batch, seq, heads, dHead, true);
@@ -128,16 +181,7 @@ public final class SelfAttention {
         dy3, v3, dP, false, true);                                                // dP = dy vᵀ
     attnDropout.backward(dP);
     t = Timing.lap("attn.bwd.dv_dP", t);
-    // softmax backward: dS = P ⊙ (dP − Σ_j dP ⊙ P)
-    if (Kernels.fused(p3, dP)) {
-      Kernels.softmaxBackward(p3, dP, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
-    } else {
-      INDArray rowDot = buf.get("rowDot", bh, seq);
-      INDArray tmp = buf.get("tmpP", bh, seq, seq);
-      tmp.assign(dP).muli(p3).sum(rowDot, 2);
-      Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
-      dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
-    }
+    softmaxBackward(p3, dP, bh, seq);
     t = Timing.lap("attn.bwd.softmax", t);
     Blas.batchedPair(dP, k3, dq.reshape(bh, seq, dHead), false, false,         // dq = dS k
         dP, q3, dk.reshape(bh, seq, dHead), true, false);                         // dk = dSᵀ q
@@ -158,6 +202,19 @@ public final class SelfAttention {
     INDArray dx = qkv.backward(x, dQkv);
     Timing.lap("attn.bwd.qkv", t);
     return dx;
+  }
+
+  /** In place: dP ← dS = P ⊙ (dP − Σ_j dP ⊙ P) / √d_head. */
+  private void softmaxBackward(INDArray p3, INDArray dP, int bh, int seq) {
+    if (Kernels.fused(p3, dP)) {
+      Kernels.softmaxBackward(p3, dP, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
+    } else {
+      INDArray rowDot = buf.get("rowDot", bh, seq);
+      INDArray tmp = buf.get("tmpP", bh, seq, seq);
+      tmp.assign(dP).muli(p3).sum(rowDot, 2);
+      Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
+      dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
+    }
   }
 
   /** {@code [B, T, H, D] → [B, H, T, D]} view of q (0), k (1) or v (2) inside {@code [B, T, 3, H, D]}. */
