@@ -66,15 +66,9 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Path config = null;
-    List<String> overrides = new ArrayList<>();
-    for (String a : args) {
-      if (a.contains("=")) {
-        overrides.add(a);
-      } else {
-        config = Path.of(a);
-      }
-    }
+    CliArgs parsed = CliArgs.split(args);
+    Path config = parsed.configs().isEmpty() ? null : parsed.configs().get(parsed.configs().size() - 1);
+    List<String> overrides = parsed.overrides();
     Settings s;
     try {
       s = Settings.load(config, overrides);

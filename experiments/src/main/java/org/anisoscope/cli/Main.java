@@ -82,15 +82,9 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Path> configs = new ArrayList<>();
-    List<String> overrides = new ArrayList<>();
-    for (String a : args) {
-      if (a.contains("=")) {
-        overrides.add(a);
-      } else {
-        configs.add(Path.of(a));
-      }
-    }
+    CliArgs parsed = CliArgs.split(args);
+    List<Path> configs = parsed.configs();
+    List<String> overrides = parsed.overrides();
     try {
       Experiment experiment = new Experiment(out);
       if (resume != null) {

@@ -112,17 +112,13 @@ public final class Parity implements Callable<Integer> {
   }
 
   private int export() throws IOException {
-    Path config = null;
-    List<String> overrides = new ArrayList<>();
-    for (String a : args) {
-      if (a.contains("=")) {
-        overrides.add(a);
-      } else if (config == null) {
-        config = Path.of(a);
-      } else {
-        throw new IllegalArgumentException("one configuration file only, got " + config + " and " + a);
-      }
+    CliArgs parsed = CliArgs.split(args);
+    if (parsed.configs().size() > 1) {
+      throw new IllegalArgumentException("one configuration file only, got " + parsed.configs().get(0) + " and "
+          + parsed.configs().get(1));
     }
+    Path config = parsed.configs().isEmpty() ? null : parsed.configs().get(0);
+    List<String> overrides = parsed.overrides();
     if (!dtype.equals("float32") && !dtype.equals("float64")) {
       throw new IllegalArgumentException("--dtype must be float32 or float64, got " + dtype);
     }
