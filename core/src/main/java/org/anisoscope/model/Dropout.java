@@ -35,6 +35,11 @@ final class Dropout {
     return y;
   }
 
+  /** Whether a forward pass in this mode drops anything (training with p > 0). */
+  boolean drops(boolean training) {
+    return training && p > 0;
+  }
+
   /** Whether the last forward pass dropped anything (training with p > 0). */
   boolean active() {
     return lastWasTraining;

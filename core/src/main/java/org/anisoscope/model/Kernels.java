@@ -116,6 +116,26 @@ public final class Kernels {
     });
   }
 
+  /**
+   * Whether the fused attention ({@link #attentionForward}, {@link #attentionBackward}) takes heads of
+   * {@code seq × dHead} in these float32 buffers.
+   */
+  static boolean attention(int seq, int dHead, INDArray... arrays) {
+    return fused(arrays) && AttentionKernels.supports(seq, dHead);
+  }
+
+  /** P = softmax(scale·q·kᵀ) (causal or not) into {@code p}, y = P·v into {@code y}, head by head. */
+  static void attentionForward(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, Blas.Heads p, Blas.Heads y,
+      double scale, boolean causal) {
+    AttentionKernels.forward(count, q, k, v, p, y, (float) scale, causal);
+  }
+
+  /** dq, dk, dv from the forward pass's P and the output gradient dy, head by head. */
+  static void attentionBackward(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, Blas.Heads p, Blas.Heads dy,
+      Blas.Heads dq, Blas.Heads dk, Blas.Heads dv, double scale, boolean causal) {
+    AttentionKernels.backward(count, q, k, v, p, dy, dq, dk, dv, (float) scale, causal);
+  }
+
   static void softmaxForward(INDArray scores, INDArray probs, int rows, int t, double scale, boolean causal) {
     VectorKernels.softmaxForward(scores, probs, rows, t, (float) scale, causal);
   }

@@ -26,6 +26,8 @@ public final class SelfAttention {
   private final Buffers buf;
   /** Whether the last forward pass took the strided route (its backward pass then does too). */
   private boolean strided;
+  /** Whether the last forward pass ran the fused attention kernels (its backward pass then does too). */
+  private boolean fusedAttention;
 
   SelfAttention(ParamStore store, String name, int dModel, int heads, boolean causal, double dropout,
       double std, double projStd) {
@@ -70,6 +72,17 @@ public final class SelfAttention {
       v.assign(part(qkv5, 2));
     }
     t = Timing.lap("attn.fwd.split", t);
+    fusedAttention = strided && !attnDropout.drops(training)
+        && Kernels.attention(seq, dHead, qkvOut, probs, merged);
+    if (fusedAttention) {
+      Kernels.attentionForward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
+          Blas.Heads.of(probs, heads, seq, seq), rowsOf(merged, seq), 1.0 / Math.sqrt(dHead), causal);
+      attnDropout.forward(probs, training); // drops nothing here; records that for the backward pass
+      t = Timing.lap("attn.fwd.fused", t);
+      INDArray result = proj.forward(merged);
+      Timing.lap("attn.fwd.proj", t);
+      return result;
+    }
     if (strided) {
       Blas.batchedHeads(bh, part(qkvOut, 0, seq), false, part(qkvOut, 1, seq), true,
           Blas.Heads.of(scores, heads, seq, seq));
@@ -142,6 +155,15 @@ public final class SelfAttention {
     INDArray dPs = buf.get("dP", bh, seq, seq);
     INDArray dQkvs = buf.get("dqkv", (long) batch * seq, 3L * dModel);
     INDArray pUsed = attnDropout.lastOutput(p3s);
+    if (fusedAttention && !attnDropout.active() && Kernels.attention(seq, dHead, dMerged, qkvOut, p3s, dQkvs)) {
+      Kernels.attentionBackward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
+          Blas.Heads.of(p3s, heads, seq, seq), rowsOf(dMerged, seq),
+          part(dQkvs, 0, seq), part(dQkvs, 1, seq), part(dQkvs, 2, seq), 1.0 / Math.sqrt(dHead), causal);
+      t = Timing.lap("attn.bwd.fused", t);
+      INDArray dx = qkv.backward(x, dQkvs);
+      Timing.lap("attn.bwd.qkv", t);
+      return dx;
+    }
     if (strided && Blas.headsUsable(dMerged, qkvOut, p3s, dPs, dQkvs, pUsed)) {
       Blas.Heads dy = rowsOf(dMerged, seq);
       Blas.Heads pd = Blas.Heads.of(pUsed, heads, seq, seq);

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fused float32 kernels (softmax, GELU, layer norm, head copies) give the same loss, hooks and gradients as the
  * ND4J reference path, which the double-precision gradient checks cover. Shapes with whole SIMD vectors per row and
- * with ragged tails (d_model 12, context 13), causal and bidirectional, with and without dropout.
+ * with ragged tails (d_model 12, context 13), causal and bidirectional, with and without dropout; heads of 32 and 64
+ * columns with contexts of 32 and 64 take the attention's own per-head products ({@link AttentionKernels}).
  */
 class KernelsTest {
   private boolean was;
@@ -78,7 +79,7 @@ class KernelsTest {
 
   @ParameterizedTest(name = "d_model {0}, context {1}, causal {2}, dropout {3}")
   @CsvSource({"16, 16, true, 0.0", "16, 16, false, 0.0", "12, 13, true, 0.0", "12, 13, false, 0.0",
-      "16, 16, true, 0.2"})
+      "16, 16, true, 0.2", "64, 64, true, 0.0", "64, 64, false, 0.0", "64, 32, true, 0.2", "128, 32, true, 0.0"})
   void fusedKernelsMatchTheReferencePath(int dModel, int context, boolean causal, double dropout) {
     ModelConfig cfg = new ModelConfig(17, 2, 2, dModel, 4 * dModel + 3, context, dropout, causal,
         ModelConfig.Attention.SOFTMAX, true, DataType.FLOAT);

@@ -1,0 +1,390 @@
+package org.anisoscope.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.anisoscope.util.Parallel;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Fused float32 attention, one head at a time, written with the JDK's vector API. Forward: {@code S = q·kᵀ}, the
+ * softmax (scaled, causal), {@code y = P·v}. Backward: {@code dv = Pᵀ·dy}, {@code dP = dy·vᵀ}, the softmax backward,
+ * {@code dq = dS·k}, {@code dk = dSᵀ·q}. A head's q, k, v, dy (and P in the backward pass) are copied into per-thread
+ * Java arrays (a head is {@code T × D}: 16 KB at T = 128, D = 32), everything in between stays there (in cache),
+ * and only P, y and the gradients are written back. This replaces per head six OpenBLAS calls and the separate
+ * softmax passes over {@code [B·H, T, T]} in memory.
+ *
+ * <p>Why our own products: a head's products are small ({@code [T, D]·[D, T]} with D = 32), where OpenBLAS packs
+ * both operands on every call and each JNI call costs about a microsecond; and with the causal mask about half of the
+ * multiply-adds are of zeros, which a GEMM cannot skip and these products do (the blocks above the diagonal of
+ * {@code S} and {@code dP}, the terms above the diagonal in the products with {@code P} and {@code dS}). The register
+ * block is 3 rows × 32 columns: 12 accumulators, 3 broadcasts and 4 loads per step, 16 of AVX2's 16 registers.
+ * On Java arrays the block runs at about 40 GFLOP/s on one core of the benchmark machine, against about 25 on the
+ * arrays' native memory through {@code ByteBuffer}s, hence the copies.
+ *
+ * <p>Rows are computed within the diagonal 3-row block up to the block's last row; the entries of {@code P} and
+ * {@code dS} above the diagonal are exact zeros (the softmax writes them), so the extra terms add nothing.
+ * Reproducible: no sum depends on the thread count or on which thread ran a head.
+ *
+ * <p>Only {@link Kernels} calls this class, and only when the {@code jdk.incubator.vector} module is present.
+ */
+final class AttentionKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = S.length();
+  /** Columns of the register block: 4 vectors. */
+  private static final int W = 4 * L;
+  /** Rows of the register block. */
+  private static final int R = 3;
+  /** Heads are split across the threads from this many multiply-adds of q·kᵀ in all (tests lower it). */
+  static volatile long splitWork = Long.getLong("anisoscope.attention-split-work", 1L << 20);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private AttentionKernels() {
+  }
+
+  /** Whether these kernels take heads of {@code seq × dHead}: both whole multiples of 32 columns. */
+  static boolean supports(int seq, int dHead) {
+    return seq > 0 && dHead > 0 && seq % W == 0 && dHead % W == 0;
+  }
+
+  /** One thread's arrays for one head. */
+  private static final class Scratch {
+    int t;
+    int d;
+    float[] q;
+    float[] k;
+    float[] kt;
+    float[] v;
+    float[] vt;
+    float[] dy;
+    float[] p;
+    float[] s;
+    float[] o1;
+    float[] o2;
+    float[] o3;
+
+    Scratch ensure(int t, int d) {
+      if (this.t != t || this.d != d) {
+        this.t = t;
+        this.d = d;
+        q = new float[t * d];
+        k = new float[t * d];
+        kt = new float[t * d];
+        v = new float[t * d];
+        vt = new float[t * d];
+        dy = new float[t * d];
+        o1 = new float[t * d];
+        o2 = new float[t * d];
+        o3 = new float[t * d];
+        p = new float[t * t];
+        s = new float[t * t];
+      }
+      return this;
+    }
+  }
+
+  private static int grain(int count, int t, int d) {
+    return (long) count * t * t * d < splitWork ? count : 1;
+  }
+
+  /**
+   * For each head i: {@code P[i] = softmax(scale · q[i]·k[i]ᵀ)} (causal: row r over columns ≤ r, zeros after) and
+   * {@code y[i] = P[i]·v[i]}. {@code p} is written whole ({@code [T, T]} blocks), {@code y} in its head's columns.
+   */
+  static void forward(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, Blas.Heads p, Blas.Heads y, float scale,
+      boolean causal) {
+    int t = q.rows();
+    int d = q.cols();
+    FloatBuffer qm = mem(q);
+    FloatBuffer km = mem(k);
+    FloatBuffer vm = mem(v);
+    FloatBuffer pm = mem(p);
+    FloatBuffer ym = mem(y);
+    Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
+      Scratch w = SCRATCH.get().ensure(t, d);
+      for (int i = lo; i < hi; i++) {
+        load(qm, q, i, w.q);
+        load(km, k, i, w.k);
+        transpose(w.k, w.kt, t, d);
+        load(vm, v, i, w.v);
+        scores(w.q, w.kt, w.s, t, d, causal);
+        for (int r = 0; r < t; r++) {
+          softmaxRow(w.s, r * t, causal ? r + 1 : t, t, scale);
+        }
+        for (int r = 0; r < t; r++) {
+          pm.put((int) (p.at(i) + (long) r * p.ld()), w.s, r * t, t);
+        }
+        lower(w.s, w.v, w.o1, t, d, causal);
+        store(ym, y, i, w.o1);
+      }
+    });
+  }
+
+  /**
+   * For each head i, from the forward pass's {@code P[i]} and the output gradient {@code dy[i]}: {@code dv = Pᵀ·dy},
+   * {@code dS = scale · P ⊙ (dy·vᵀ − rowsum(dy·vᵀ ⊙ P))}, {@code dq = dS·k}, {@code dk = dSᵀ·q}, each written in its
+   * head's columns.
+   */
+  static void backward(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, Blas.Heads p, Blas.Heads dy,
+      Blas.Heads dq, Blas.Heads dk, Blas.Heads dv, float scale, boolean causal) {
+    int t = q.rows();
+    int d = q.cols();
+    FloatBuffer qm = mem(q);
+    FloatBuffer km = mem(k);
+    FloatBuffer vm = mem(v);
+    FloatBuffer pm = mem(p);
+    FloatBuffer dym = mem(dy);
+    FloatBuffer dqm = mem(dq);
+    FloatBuffer dkm = mem(dk);
+    FloatBuffer dvm = mem(dv);
+    Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
+      Scratch w = SCRATCH.get().ensure(t, d);
+      for (int i = lo; i < hi; i++) {
+        load(qm, q, i, w.q);
+        load(km, k, i, w.k);
+        load(vm, v, i, w.v);
+        transpose(w.v, w.vt, t, d);
+        load(dym, dy, i, w.dy);
+        for (int r = 0; r < t; r++) {
+          pm.get((int) (p.at(i) + (long) r * p.ld()), w.p, r * t, t);
+        }
+        upper(w.p, w.dy, w.o1, t, d, causal);        // dv = Pᵀ·dy
+        store(dvm, dv, i, w.o1);
+        scores(w.dy, w.vt, w.s, t, d, causal);       // dP = dy·vᵀ
+        for (int r = 0; r < t; r++) {
+          softmaxBackwardRow(w.p, w.s, r * t, causal ? r + 1 : t, t, scale);
+        }
+        lower(w.s, w.k, w.o2, t, d, causal);         // dq = dS·k
+        store(dqm, dq, i, w.o2);
+        upper(w.s, w.q, w.o3, t, d, causal);         // dk = dSᵀ·q
+        store(dkm, dk, i, w.o3);
+      }
+    });
+  }
+
+  private static FloatBuffer mem(Blas.Heads h) {
+    return h.base().data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  /** Matrix i of {@code h} ({@code rows × cols}, rows {@code ld} apart) into {@code dst}, rows packed. */
+  private static void load(FloatBuffer m, Blas.Heads h, int i, float[] dst) {
+    long at = h.at(i);
+    int cols = h.cols();
+    for (int r = 0; r < h.rows(); r++) {
+      m.get((int) (at + (long) r * h.ld()), dst, r * cols, cols);
+    }
+  }
+
+  private static void store(FloatBuffer m, Blas.Heads h, int i, float[] src) {
+    long at = h.at(i);
+    int cols = h.cols();
+    for (int r = 0; r < h.rows(); r++) {
+      m.put((int) (at + (long) r * h.ld()), src, r * cols, cols);
+    }
+  }
+
+  /** {@code xt[e, j] = x[j, e]} for {@code x} of {@code t × d}. */
+  private static void transpose(float[] x, float[] xt, int t, int d) {
+    for (int j = 0; j < t; j++) {
+      int row = j * d;
+      for (int e = 0; e < d; e++) {
+        xt[e * t + j] = x[row + e];
+      }
+    }
+  }
+
+  /** {@code s = a·bt} ({@code [t, d]·[d, t]}); causal: per 3-row block only the 32-column blocks up to its diagonal. */
+  private static void scores(float[] a, float[] bt, float[] s, int t, int d, boolean causal) {
+    int r0 = 0;
+    for (; r0 + R <= t; r0 += R) {
+      int colEnd = causal ? Math.min(t, (r0 + R - 1) / W * W + W) : t;
+      for (int col = 0; col < colEnd; col += W) {
+        block3(a, r0 * d, d, 1, bt, col, t, s, r0 * t + col, t, 0, d);
+      }
+    }
+    for (; r0 < t; r0++) {
+      int colEnd = causal ? Math.min(t, r0 / W * W + W) : t;
+      for (int col = 0; col < colEnd; col += W) {
+        block1(a, r0 * d, 1, bt, col, t, s, r0 * t + col, 0, d);
+      }
+    }
+  }
+
+  /** {@code c = a·b} ({@code [t, t]·[t, d]}), {@code a} lower-triangular when causal. */
+  private static void lower(float[] a, float[] b, float[] c, int t, int d, boolean causal) {
+    int r0 = 0;
+    for (; r0 + R <= t; r0 += R) {
+      int kEnd = causal ? r0 + R : t;
+      for (int col = 0; col < d; col += W) {
+        block3(a, r0 * t, t, 1, b, col, d, c, r0 * d + col, d, 0, kEnd);
+      }
+    }
+    for (; r0 < t; r0++) {
+      int kEnd = causal ? r0 + 1 : t;
+      for (int col = 0; col < d; col += W) {
+        block1(a, r0 * t, 1, b, col, d, c, r0 * d + col, 0, kEnd);
+      }
+    }
+  }
+
+  /** {@code c = aᵀ·b} ({@code [t, t]ᵀ·[t, d]}), {@code a} lower-triangular when causal. */
+  private static void upper(float[] a, float[] b, float[] c, int t, int d, boolean causal) {
+    int r0 = 0;
+    for (; r0 + R <= t; r0 += R) {
+      int kStart = causal ? r0 : 0;
+      for (int col = 0; col < d; col += W) {
+        block3(a, r0, 1, t, b, col, d, c, r0 * d + col, d, kStart, t);
+      }
+    }
+    for (; r0 < t; r0++) {
+      int kStart = causal ? r0 : 0;
+      for (int col = 0; col < d; col += W) {
+        block1(a, r0, t, b, col, d, c, r0 * d + col, kStart, t);
+      }
+    }
+  }
+
+  /**
+   * Row {@code [base, base + t)} of s in place: softmax of {@code scale · s} over the first {@code len} entries, 0
+   * after. The arithmetic of {@link VectorKernels#softmaxForward}: max, Cephes exp, a fixed-order sum, one reciprocal.
+   */
+  private static void softmaxRow(float[] s, int base, int len, int t, float scale) {
+    int full = len / L * L;
+    int rem = len - full;
+    FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (int j = 0; j < full; j += L) {
+      vmax = vmax.max(FloatVector.fromArray(S, s, base + j));
+    }
+    float max = vmax.reduceLanes(VectorOperators.MAX);
+    if (rem > 0) {
+      max = Math.max(max, FloatVector.fromArray(S, s, base + full)
+          .blend(Float.NEGATIVE_INFINITY, VectorKernels.TAIL[rem]).reduceLanes(VectorOperators.MAX));
+    }
+    float shift = max * scale;
+    FloatVector vsum = FloatVector.zero(S);
+    for (int j = 0; j < full; j += L) {
+      FloatVector e = VectorKernels.exp(FloatVector.fromArray(S, s, base + j).mul(scale).sub(shift));
+      e.intoArray(s, base + j);
+      vsum = vsum.add(e);
+    }
+    float sum = VectorKernels.sum(vsum);
+    if (rem > 0) { // lanes from len on are masked: kept out of the sum, written as 0
+      FloatVector x = FloatVector.fromArray(S, s, base + full).mul(scale).sub(shift);
+      FloatVector e = VectorKernels.exp(x.blend(Float.NEGATIVE_INFINITY, VectorKernels.TAIL[rem]))
+          .blend(0f, VectorKernels.TAIL[rem]);
+      e.intoArray(s, base + full);
+      sum += VectorKernels.sum(e);
+    }
+    int end = rem > 0 ? full + L : full;
+    FloatVector inv = FloatVector.broadcast(S, 1f / sum);
+    for (int j = 0; j < end; j += L) {
+      FloatVector.fromArray(S, s, base + j).mul(inv).intoArray(s, base + j);
+    }
+    FloatVector zero = FloatVector.zero(S);
+    for (int j = end; j < t; j += L) {
+      zero.intoArray(s, base + j);
+    }
+  }
+
+  /**
+   * Row {@code [base, base + t)}: {@code ds ← scale · p ⊙ (ds − Σ_j ds ⊙ p)} up to {@code len} rounded up to whole
+   * vectors (where p is 0 past len, so those entries become 0), exact zeros after.
+   */
+  private static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale) {
+    int end = (len + L - 1) / L * L;
+    FloatVector acc = FloatVector.zero(S);
+    for (int j = 0; j < end; j += L) {
+      acc = FloatVector.fromArray(S, ds, base + j).fma(FloatVector.fromArray(S, p, base + j), acc);
+    }
+    float dot = VectorKernels.sum(acc);
+    for (int j = 0; j < end; j += L) {
+      FloatVector.fromArray(S, ds, base + j).sub(dot).mul(FloatVector.fromArray(S, p, base + j)).mul(scale)
+          .intoArray(ds, base + j);
+    }
+    FloatVector zero = FloatVector.zero(S);
+    for (int j = end; j < t; j += L) {
+      zero.intoArray(ds, base + j);
+    }
+  }
+
+  /**
+   * {@code c[r, 0..32) = Σ_{k ∈ [kLo, kHi)} a(r, k)·b[k, 0..32)} for r = 0, 1, 2, where {@code a(r, k)} is
+   * {@code a[a0 + r·ars + k·aks]}, row k of b starts at {@code b0 + k·bld} and row r of c at {@code c0 + r·cld}; c is
+   * overwritten. (All vectors are locals of this one method: see VectorKernels on boxing.)
+   */
+  private static void block3(float[] a, int a0, int ars, int aks, float[] b, int b0, int bld, float[] c, int c0,
+      int cld, int kLo, int kHi) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c02 = FloatVector.zero(S);
+    FloatVector c03 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S);
+    FloatVector c11 = FloatVector.zero(S);
+    FloatVector c12 = FloatVector.zero(S);
+    FloatVector c13 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S);
+    FloatVector c21 = FloatVector.zero(S);
+    FloatVector c22 = FloatVector.zero(S);
+    FloatVector c23 = FloatVector.zero(S);
+    for (int k = kLo; k < kHi; k++) {
+      int ak = a0 + k * aks;
+      FloatVector x0 = FloatVector.broadcast(S, a[ak]);
+      FloatVector x1 = FloatVector.broadcast(S, a[ak + ars]);
+      FloatVector x2 = FloatVector.broadcast(S, a[ak + 2 * ars]);
+      int bk = b0 + k * bld;
+      FloatVector y0 = FloatVector.fromArray(S, b, bk);
+      c00 = y0.fma(x0, c00);
+      c10 = y0.fma(x1, c10);
+      c20 = y0.fma(x2, c20);
+      FloatVector y1 = FloatVector.fromArray(S, b, bk + L);
+      c01 = y1.fma(x0, c01);
+      c11 = y1.fma(x1, c11);
+      c21 = y1.fma(x2, c21);
+      FloatVector y2 = FloatVector.fromArray(S, b, bk + 2 * L);
+      c02 = y2.fma(x0, c02);
+      c12 = y2.fma(x1, c12);
+      c22 = y2.fma(x2, c22);
+      FloatVector y3 = FloatVector.fromArray(S, b, bk + 3 * L);
+      c03 = y3.fma(x0, c03);
+      c13 = y3.fma(x1, c13);
+      c23 = y3.fma(x2, c23);
+    }
+    c00.intoArray(c, c0);
+    c01.intoArray(c, c0 + L);
+    c02.intoArray(c, c0 + 2 * L);
+    c03.intoArray(c, c0 + 3 * L);
+    int c1 = c0 + cld;
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c12.intoArray(c, c1 + 2 * L);
+    c13.intoArray(c, c1 + 3 * L);
+    int c2 = c0 + 2 * cld;
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c22.intoArray(c, c2 + 2 * L);
+    c23.intoArray(c, c2 + 3 * L);
+  }
+
+  /** {@link #block3} for one row: {@code c[c0 .. c0+32) = Σ_k a[a0 + k·aks]·b[k, 0..32)}. */
+  private static void block1(float[] a, int a0, int aks, float[] b, int b0, int bld, float[] c, int c0, int kLo,
+      int kHi) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c02 = FloatVector.zero(S);
+    FloatVector c03 = FloatVector.zero(S);
+    for (int k = kLo; k < kHi; k++) {
+      FloatVector x0 = FloatVector.broadcast(S, a[a0 + k * aks]);
+      int bk = b0 + k * bld;
+      c00 = FloatVector.fromArray(S, b, bk).fma(x0, c00);
+      c01 = FloatVector.fromArray(S, b, bk + L).fma(x0, c01);
+      c02 = FloatVector.fromArray(S, b, bk + 2 * L).fma(x0, c02);
+      c03 = FloatVector.fromArray(S, b, bk + 3 * L).fma(x0, c03);
+    }
+    c00.intoArray(c, c0);
+    c01.intoArray(c, c0 + L);
+    c02.intoArray(c, c0 + 2 * L);
+    c03.intoArray(c, c0 + 3 * L);
+  }
+}

@@ -1,0 +1,150 @@
+package org.anisoscope.model;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The fused attention ({@link AttentionKernels} through {@link Kernels}) against a plain loop in double, on operands
+ * laid out as in training: q, k, v inside a {@code [B·T, 3C]} projection (leading dimension 3C), y and dy as
+ * {@code [B·T, C]} rows, P as {@code [B·H, T, T]} blocks, dq/dk/dv into a {@code [B·T, 3C]} gradient. Heads split
+ * across the threads; sequence lengths that are and are not multiples of the 3-row block.
+ */
+class AttentionKernelsTest {
+  private long splitWork;
+
+  @BeforeEach
+  void requireKernels() {
+    Assumptions.assumeTrue(Kernels.available(),
+        "fused kernels unavailable in this JVM (needs the CPU backend and --add-modules jdk.incubator.vector)");
+    splitWork = AttentionKernels.splitWork;
+    AttentionKernels.splitWork = 1; // heads split across the threads even at these sizes
+  }
+
+  @AfterEach
+  void restore() {
+    AttentionKernels.splitWork = splitWork;
+  }
+
+  private static Blas.Heads part(INDArray qkv, int p, int heads, int seq, int d) {
+    int c = heads * d;
+    return new Blas.Heads(qkv, (long) p * c, (long) seq * 3 * c, d, heads, seq, d, 3 * c);
+  }
+
+  private static Blas.Heads rows(INDArray x, int heads, int seq, int d) {
+    int c = heads * d;
+    return new Blas.Heads(x, 0, (long) seq * c, d, heads, seq, d, c);
+  }
+
+  private static double[][] mat(INDArray x, Blas.Heads h, int i) {
+    double[][] m = new double[h.rows()][h.cols()];
+    for (int r = 0; r < h.rows(); r++) {
+      for (int c = 0; c < h.cols(); c++) {
+        m[r][c] = x.data().getDouble(h.at(i) + (long) r * h.ld() + c);
+      }
+    }
+    return m;
+  }
+
+  /** a·op(b) with op(b) = bᵀ when tb; op(a) = aᵀ when ta. */
+  private static double[][] mul(double[][] a, boolean ta, double[][] b, boolean tb) {
+    int m = ta ? a[0].length : a.length;
+    int k = ta ? a.length : a[0].length;
+    int n = tb ? b.length : b[0].length;
+    double[][] c = new double[m][n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double acc = 0;
+        for (int e = 0; e < k; e++) {
+          acc += (ta ? a[e][i] : a[i][e]) * (tb ? b[j][e] : b[e][j]);
+        }
+        c[i][j] = acc;
+      }
+    }
+    return c;
+  }
+
+  private static void assertMat(double[][] want, double[][] got, double tol, String what) {
+    for (int r = 0; r < want.length; r++) {
+      for (int c = 0; c < want[0].length; c++) {
+        assertEquals(want[r][c], got[r][c], tol, what + "[" + r + "][" + c + "]");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "batch {0}, heads {1}, seq {2}, d_head {3}, causal {4}")
+  @CsvSource({"2, 2, 32, 32, true", "2, 2, 32, 32, false", "1, 3, 64, 32, true", "2, 1, 96, 64, true",
+      "1, 2, 64, 64, false"})
+  void fusedAttentionMatchesAPlainLoop(int batch, int heads, int seq, int d, boolean causal) {
+    int c = heads * d;
+    int bh = batch * heads;
+    double scale = 1.0 / Math.sqrt(d);
+    Nd4j.getRandom().setSeed(17);
+    INDArray qkv = Nd4j.rand(DataType.FLOAT, (long) batch * seq, 3L * c).subi(0.5).muli(4);
+    INDArray dy = Nd4j.rand(DataType.FLOAT, (long) batch * seq, c).subi(0.5);
+    INDArray p = Nd4j.valueArrayOf(new long[] {bh, seq, seq}, 7f, DataType.FLOAT);
+    INDArray y = Nd4j.valueArrayOf(new long[] {(long) batch * seq, c}, 7f, DataType.FLOAT);
+    INDArray dqkv = Nd4j.valueArrayOf(new long[] {(long) batch * seq, 3L * c}, 7f, DataType.FLOAT);
+    Blas.Heads ph = Blas.Heads.of(p, heads, seq, seq);
+    Blas.Heads yh = rows(y, heads, seq, d);
+    Blas.Heads dyh = rows(dy, heads, seq, d);
+    Kernels.attentionForward(bh, part(qkv, 0, heads, seq, d), part(qkv, 1, heads, seq, d),
+        part(qkv, 2, heads, seq, d), ph, yh, scale, causal);
+    Kernels.attentionBackward(bh, part(qkv, 0, heads, seq, d), part(qkv, 1, heads, seq, d),
+        part(qkv, 2, heads, seq, d), ph, dyh, part(dqkv, 0, heads, seq, d), part(dqkv, 1, heads, seq, d),
+        part(dqkv, 2, heads, seq, d), scale, causal);
+
+    for (int i = 0; i < bh; i++) {
+      double[][] q = mat(qkv, part(qkv, 0, heads, seq, d), i);
+      double[][] k = mat(qkv, part(qkv, 1, heads, seq, d), i);
+      double[][] v = mat(qkv, part(qkv, 2, heads, seq, d), i);
+      double[][] g = mat(dy, dyh, i);
+      double[][] s = mul(q, false, k, true);
+      double[][] pw = new double[seq][seq];
+      for (int r = 0; r < seq; r++) {
+        int len = causal ? r + 1 : seq;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+          max = Math.max(max, s[r][j] * scale);
+        }
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+          pw[r][j] = Math.exp(s[r][j] * scale - max);
+          sum += pw[r][j];
+        }
+        for (int j = 0; j < len; j++) {
+          pw[r][j] /= sum;
+        }
+      }
+      double[][] pGot = mat(p, ph, i);
+      assertMat(pw, pGot, 1e-5, "P");
+      for (int r = 0; r < seq; r++) {
+        for (int j = causal ? r + 1 : seq; j < seq; j++) {
+          assertEquals(0.0, pGot[r][j], 0.0, "P above the diagonal");
+        }
+      }
+      assertMat(mul(pw, false, v, false), mat(y, yh, i), 1e-5, "y");
+      double[][] dP = mul(g, false, v, true);
+      double[][] dS = new double[seq][seq];
+      for (int r = 0; r < seq; r++) {
+        double dot = 0;
+        for (int j = 0; j < seq; j++) {
+          dot += dP[r][j] * pw[r][j];
+        }
+        for (int j = 0; j < seq; j++) {
+          dS[r][j] = pw[r][j] * (dP[r][j] - dot) * scale;
+        }
+      }
+      assertMat(mul(pw, true, g, false), mat(dqkv, part(dqkv, 2, heads, seq, d), i), 1e-5, "dv");
+      assertMat(mul(dS, false, k, false), mat(dqkv, part(dqkv, 0, heads, seq, d), i), 1e-4, "dq");
+      assertMat(mul(dS, true, q, false), mat(dqkv, part(dqkv, 1, heads, seq, d), i), 1e-4, "dk");
+    }
+  }
+}
