@@ -1,7 +1,6 @@
 package org.anisoscope.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.anisoscope.util.Parallel;
 
@@ -64,6 +63,7 @@ final class AttentionKernels {
     float[] o1;
     float[] o2;
     float[] o3;
+    final float[] lanes = new float[L];
 
     Scratch ensure(int t, int d) {
       if (this.t != t || this.d != d) {
@@ -110,9 +110,7 @@ final class AttentionKernels {
         transpose(w.k, w.kt, t, d);
         load(vm, v, i, w.v);
         scores(w.q, w.kt, w.s, t, d, causal);
-        for (int r = 0; r < t; r++) {
-          softmaxRow(w.s, r * t, causal ? r + 1 : t, t, scale);
-        }
+        softmaxRows(w.s, t, scale, causal, w.lanes);
         for (int r = 0; r < t; r++) {
           pm.put((int) (p.at(i) + (long) r * p.ld()), w.s, r * t, t);
         }
@@ -154,7 +152,7 @@ final class AttentionKernels {
         store(dvm, dv, i, w.o1);
         scores(w.dy, w.vt, w.s, t, d, causal);       // dP = dy·vᵀ
         for (int r = 0; r < t; r++) {
-          softmaxBackwardRow(w.p, w.s, r * t, causal ? r + 1 : t, t, scale);
+          softmaxBackwardRow(w.p, w.s, r * t, causal ? r + 1 : t, t, scale, w.lanes);
         }
         lower(w.s, w.k, w.o2, t, d, causal);         // dq = dS·k
         store(dqm, dq, i, w.o2);
@@ -246,41 +244,44 @@ final class AttentionKernels {
     }
   }
 
+  /** {@link #softmaxRow} for every row of a {@code [t, t]} block. */
+  private static void softmaxRows(float[] s, int t, float scale, boolean causal, float[] lanes) {
+    for (int r = 0; r < t; r++) {
+      softmaxRow(s, r * t, causal ? r + 1 : t, t, scale, lanes);
+    }
+  }
+
   /**
    * Row {@code [base, base + t)} of s in place: softmax of {@code scale · s} over the first {@code len} entries, 0
-   * after. The arithmetic of {@link VectorKernels#softmaxForward}: max, Cephes exp, a fixed-order sum, one reciprocal.
+   * after. Max, Cephes exp ({@link VectorKernels#exp}), a sum in a fixed order, one reciprocal. The entries from len
+   * to the end of its vector are set to −∞ first (their exp, clamped, is 1e−38: nothing next to the row's maximum,
+   * whose exp is 1) and to 0 at the end: no masks, which JDK 17 compiles poorly, and the lane reductions go through
+   * {@code lanes} ({@link #max8}, {@link #sum8}) rather than helpers taking a vector, which it boxed per row.
    */
-  private static void softmaxRow(float[] s, int base, int len, int t, float scale) {
-    int full = len / L * L;
-    int rem = len - full;
+  private static void softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
+    int end = (len + L - 1) / L * L;
+    for (int j = len; j < end; j++) {
+      s[base + j] = Float.NEGATIVE_INFINITY;
+    }
     FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    for (int j = 0; j < full; j += L) {
+    for (int j = 0; j < end; j += L) {
       vmax = vmax.max(FloatVector.fromArray(S, s, base + j));
     }
-    float max = vmax.reduceLanes(VectorOperators.MAX);
-    if (rem > 0) {
-      max = Math.max(max, FloatVector.fromArray(S, s, base + full)
-          .blend(Float.NEGATIVE_INFINITY, VectorKernels.TAIL[rem]).reduceLanes(VectorOperators.MAX));
-    }
-    float shift = max * scale;
+    vmax.intoArray(lanes, 0);
+    float shift = max8(lanes) * scale;
     FloatVector vsum = FloatVector.zero(S);
-    for (int j = 0; j < full; j += L) {
+    for (int j = 0; j < end; j += L) {
       FloatVector e = VectorKernels.exp(FloatVector.fromArray(S, s, base + j).mul(scale).sub(shift));
       e.intoArray(s, base + j);
       vsum = vsum.add(e);
     }
-    float sum = VectorKernels.sum(vsum);
-    if (rem > 0) { // lanes from len on are masked: kept out of the sum, written as 0
-      FloatVector x = FloatVector.fromArray(S, s, base + full).mul(scale).sub(shift);
-      FloatVector e = VectorKernels.exp(x.blend(Float.NEGATIVE_INFINITY, VectorKernels.TAIL[rem]))
-          .blend(0f, VectorKernels.TAIL[rem]);
-      e.intoArray(s, base + full);
-      sum += VectorKernels.sum(e);
-    }
-    int end = rem > 0 ? full + L : full;
-    FloatVector inv = FloatVector.broadcast(S, 1f / sum);
+    vsum.intoArray(lanes, 0);
+    FloatVector inv = FloatVector.broadcast(S, 1f / sum8(lanes));
     for (int j = 0; j < end; j += L) {
       FloatVector.fromArray(S, s, base + j).mul(inv).intoArray(s, base + j);
+    }
+    for (int j = len; j < end; j++) {
+      s[base + j] = 0f;
     }
     FloatVector zero = FloatVector.zero(S);
     for (int j = end; j < t; j += L) {
@@ -292,13 +293,15 @@ final class AttentionKernels {
    * Row {@code [base, base + t)}: {@code ds ← scale · p ⊙ (ds − Σ_j ds ⊙ p)} up to {@code len} rounded up to whole
    * vectors (where p is 0 past len, so those entries become 0), exact zeros after.
    */
-  private static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale) {
+  private static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale,
+      float[] lanes) {
     int end = (len + L - 1) / L * L;
     FloatVector acc = FloatVector.zero(S);
     for (int j = 0; j < end; j += L) {
       acc = FloatVector.fromArray(S, ds, base + j).fma(FloatVector.fromArray(S, p, base + j), acc);
     }
-    float dot = VectorKernels.sum(acc);
+    acc.intoArray(lanes, 0);
+    float dot = sum8(lanes);
     for (int j = 0; j < end; j += L) {
       FloatVector.fromArray(S, ds, base + j).sub(dot).mul(FloatVector.fromArray(S, p, base + j)).mul(scale)
           .intoArray(ds, base + j);
@@ -307,6 +310,16 @@ final class AttentionKernels {
     for (int j = end; j < t; j += L) {
       zero.intoArray(ds, base + j);
     }
+  }
+
+  /** Sum of 8 lanes in {@link VectorKernels#sum}'s order (halves, quarters, neighbours). */
+  private static float sum8(float[] v) {
+    return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+  }
+
+  private static float max8(float[] v) {
+    return Math.max(Math.max(Math.max(v[0], v[4]), Math.max(v[2], v[6])),
+        Math.max(Math.max(v[1], v[5]), Math.max(v[3], v[7])));
   }
 
   /**

@@ -29,7 +29,7 @@ final class VectorKernels {
 
   /** {@code TAIL[r]}: all lanes from r on. */
   @SuppressWarnings("unchecked")
-  static final VectorMask<Float>[] TAIL = new VectorMask[L + 1];
+  private static final VectorMask<Float>[] TAIL = new VectorMask[L + 1];
   /** Shuffles exchanging the halves, the quarters and the neighbours of a vector (for {@link #sum}). */
   private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, i -> i ^ 4);
   private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> i ^ 2);
@@ -78,7 +78,7 @@ final class VectorKernels {
    * Sum of the lanes by a fixed pairwise tree (halves, quarters, …): reproducible, unlike the vector API's ADD
    * reduction, whose order is unspecified and differed between interpreted and compiled code.
    */
-  static float sum(FloatVector v) {
+  private static float sum(FloatVector v) {
     FloatVector a = v.add(v.rearrange(SWAP4));
     FloatVector b = a.add(a.rearrange(SWAP2));
     return b.add(b.rearrange(SWAP1)).lane(0);
