@@ -124,6 +124,12 @@ public final class Kernels {
     return fused(arrays) && AttentionKernels.supports(seq, dHead);
   }
 
+  /** Whether training this model on sequences of {@code seq} runs the fused attention (for reports). */
+  public static boolean attentionFused(ModelConfig cfg, int seq) {
+    return enabled && cfg.dtype() == DataType.FLOAT && cfg.dropout() == 0.0
+        && AttentionKernels.supports(seq, cfg.dModel() / cfg.heads());
+  }
+
   /** P = softmax(scale·q·kᵀ) (causal or not) into {@code p}, y = P·v into {@code y}, head by head. */
   static void attentionForward(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, Blas.Heads p, Blas.Heads y,
       double scale, boolean causal) {

@@ -118,9 +118,10 @@ public final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "model: %d layers, %d heads, d_model %d, d_ff %d, context %d, batch %d, "
             + "vocab %d, %,d parameters, %.1f GFLOP/step (GEMMs)%n", mc.layers(), mc.heads(), mc.dModel(), mc.dFf(),
         t, b, vocab, model.params().count(), flops / 1e9);
-    System.out.printf(Locale.ROOT, "threads %d; GEMMs: %s; elementwise: %s%n", Parallel.threads(),
+    System.out.printf(Locale.ROOT, "threads %d; GEMMs: %s; elementwise: %s; attention: %s%n", Parallel.threads(),
         Blas.direct() ? "OpenBLAS called directly, split across the threads" : "Nd4j.gemm/matmul",
-        Kernels.enabled() ? "fused kernels (vector API)" : "ND4J op chains (reference path)");
+        Kernels.enabled() ? "fused kernels (vector API)" : "ND4J op chains (reference path)",
+        Kernels.attentionFused(mc, t) ? "fused per head (vector API, causal blocks skipped)" : "batched GEMMs");
     System.out.printf(Locale.ROOT, "steps (ms): %s%n", Arrays.toString(Arrays.stream(ms)
         .map(x -> Math.round(x * 10) / 10.0).toArray()));
     System.out.printf(Locale.ROOT, "GEMM peak in this run: %.0f GFLOP/s ([4096,128]x[128,512] float32)%n", peak);
