@@ -18,7 +18,7 @@ fi
 # presets), and the other modules' libraries from the CPU build minus the CPU backend.
 OTHER_LIBS=$(ls "$ROOT"/experiments/target/lib/*.jar | grep -vE '/(nd4j-native|openblas|anisoscope-)' | tr '\n' ':')
 CUDA_CP="$CLASSES:$OTHER_LIBS$(cat "$CUDA_CP_FILE")"
-ARGS=(--steps 10 --warmup 0 --losses "$@")
+ARGS=(--steps 10 --warmup 0 --warmup-seconds 0 --losses "$@")
 echo "== CPU backend" >&2
 CPU_OUT=$(java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")
 echo "$CPU_OUT" >&2

@@ -22,10 +22,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Blas {
   private static final boolean NATIVE = nativeCpu();
   /**
-   * Below this many multiply-adds a GEMM (or a batch of them) runs on the calling thread alone: at batch 12 × 64
-   * tokens ([768, 128]·[128, 512], 5·10⁷) splitting measured no faster, at 32 × 128 ([4096, 128]·[128, 512]) 1.5×.
+   * Below this many multiply-adds a GEMM (or a batch of them) runs on the calling thread alone. 2²² (4·10⁶) splits
+   * the linear layers of batch 12 × 64 tokens ([768, 128]·[128, 512] is 5·10⁷) as well as those of 32 × 128: with
+   * the JIT warmed up (bench.sh's 5 s), the B 12 × T 64 step took a median 76 ms against 83 with 2²⁶ (7 alternating
+   * pairs, 6 faster), and B 32 × T 128 stayed the same (320 against 323).
    */
-  private static volatile long splitWork = Long.getLong("anisoscope.gemm-split-work", 1L << 26);
+  private static volatile long splitWork = Long.getLong("anisoscope.gemm-split-work", 1L << 22);
 
   private Blas() {
   }

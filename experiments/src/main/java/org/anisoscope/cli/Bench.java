@@ -47,6 +47,11 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured first steps (default: ${DEFAULT-VALUE}).")
   private int warmup;
 
+  @Option(names = "--warmup-seconds", defaultValue = "5",
+      description = "Go on warming up until this much time has passed, for the JIT to compile the kernels "
+          + "(default: ${DEFAULT-VALUE}; the PyTorch peer needs no such time).")
+  private double warmupSeconds;
+
   @Option(names = "--vocab", defaultValue = "90", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
   private int vocab;
 
@@ -91,23 +96,23 @@ public final class Bench implements Callable<Integer> {
     double flops = stepFlops(mc, b, t);
     double[] ms = new double[steps];
     List<String> lossTrace = new ArrayList<>();
-    for (int i = 0; i < warmup + steps; i++) {
+    long warmStart = System.nanoTime();
+    int warmed = 0;
+    while (warmed < warmup || (System.nanoTime() - warmStart) / 1e9 < warmupSeconds) {
+      lossTrace.add(String.format(Locale.ROOT, "%.6f",
+          step(model, adam, randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, warmed)),
+              s.train().gradClip(), s.train().lr())));
+      warmed++;
+    }
+    if (sections) {
+      Timing.report(); // drop the warm-up steps
+    }
+    for (int i = warmed; i < warmed + steps; i++) {
       Batch batch = randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, i));
       long t0 = System.nanoTime();
-      double loss = model.forwardBackward(batch).loss();
+      double loss = step(model, adam, batch, s.train().gradClip(), s.train().lr());
+      ms[i - warmed] = (System.nanoTime() - t0) / 1e6;
       lossTrace.add(String.format(Locale.ROOT, "%.6f", loss));
-      double norm = model.params().grads().norm2Number().doubleValue();
-      if (norm > s.train().gradClip() && s.train().gradClip() > 0) {
-        model.params().grads().muli(s.train().gradClip() / norm);
-      }
-      adam.step(s.train().lr());
-      double dt = (System.nanoTime() - t0) / 1e6;
-      if (i >= warmup) {
-        ms[i - warmup] = dt;
-      }
-      if (i == warmup - 1 && sections) {
-        Timing.report(); // drop the warm-up steps
-      }
     }
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
@@ -162,6 +167,17 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** Best of 10 GEMMs of the notes' reference shape into a preallocated output. */
+  /** One full training step: forward, backward, gradient clipping, AdamW; returns the loss. */
+  private static double step(Model model, AdamW adam, Batch batch, double gradClip, double lr) {
+    double loss = model.forwardBackward(batch).loss();
+    double norm = model.params().grads().norm2Number().doubleValue();
+    if (norm > gradClip && gradClip > 0) {
+      model.params().grads().muli(gradClip / norm);
+    }
+    adam.step(lr);
+    return loss;
+  }
+
   static double gemmPeak() {
     INDArray a = Nd4j.rand(DataType.FLOAT, 4096, 128);
     INDArray w = Nd4j.rand(DataType.FLOAT, 128, 512);
