@@ -56,12 +56,11 @@ public final class SelfAttention {
     INDArray k = k(batch, seq);
     INDArray v = buf.get("v", batch, heads, seq, dHead);
     INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
-    INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
     INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
     INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
     // Strided: the products read q, k, v straight out of qkvOut and write straight into merged; the head copies
     // are then made only for inference, where hook_q / hook_k are read.
-    strided = Blas.headsUsable(qkvOut, scores, probs, merged);
+    strided = Blas.headsUsable(qkvOut, probs, merged);
     if (!(strided && training) && Kernels.copies(qkvOut, q, k, v)) {
       Kernels.heads(qkvOut, 3, 0, q, batch, seq, heads, dHead, true);
       Kernels.heads(qkvOut, 3, 1, k, batch, seq, heads, dHead, true);
@@ -83,6 +82,7 @@ public final class SelfAttention {
       Timing.lap("attn.fwd.proj", t);
       return result;
     }
+    INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
     if (strided) {
       Blas.batchedHeads(bh, part(qkvOut, 0, seq), false, part(qkvOut, 1, seq), true,
           Blas.Heads.of(scores, heads, seq, seq));
@@ -152,7 +152,6 @@ public final class SelfAttention {
     t = Timing.lap("attn.bwd.proj", t);
     INDArray qkvOut = qkv.output((long) batch * seq);
     INDArray p3s = pattern(batch, seq).reshape(bh, seq, seq);
-    INDArray dPs = buf.get("dP", bh, seq, seq);
     INDArray dQkvs = buf.get("dqkv", (long) batch * seq, 3L * dModel);
     INDArray pUsed = attnDropout.lastOutput(p3s);
     if (fusedAttention && !attnDropout.active() && Kernels.attention(seq, dHead, dMerged, qkvOut, p3s, dQkvs)) {
@@ -164,6 +163,7 @@ public final class SelfAttention {
       Timing.lap("attn.bwd.qkv", t);
       return dx;
     }
+    INDArray dPs = buf.get("dP", bh, seq, seq);                    // [B·H, T, T]
     if (strided && Blas.headsUsable(dMerged, qkvOut, p3s, dPs, dQkvs, pUsed)) {
       Blas.Heads dy = rowsOf(dMerged, seq);
       Blas.Heads pd = Blas.Heads.of(pUsed, heads, seq, seq);
