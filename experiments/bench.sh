@@ -32,6 +32,9 @@ import statistics, sys
 v = [float(x) for x in sys.argv[1:]]
 j, t = v[:len(v)//2], v[len(v)//2:]
 jm, tm = statistics.median(j), statistics.median(t)
+pairs = [a / b for a, b in zip(j, t)]
 print(f"java ms/step {j} torch ms/step {t}")
+print(f"ratio per pair (Java run / the PyTorch run after it) {[round(r, 3) for r in pairs]}, "
+      f"median {statistics.median(pairs):.3f}")
 print(f"vs-torch: java_ms_per_step={jm:.1f} torch_ms_per_step={tm:.1f} ratio={jm/tm:.3f}")
 PY
