@@ -193,6 +193,59 @@ public final class Kernels {
     }
   }
 
+  /**
+   * Whether {@link #embedForward} / {@link #embedBackward} apply: fused kernels on, float32, the tables
+   * contiguous (they are views into the flat parameter buffer), the activations plain buffers.
+   */
+  static boolean embedding(INDArray table, INDArray positions, INDArray out) {
+    return enabled && table.dataType() == DataType.FLOAT && positions.dataType() == DataType.FLOAT
+        && contiguous(table) && contiguous(positions) && fused(out);
+  }
+
+  /**
+   * {@code out[b·T + t] = table[tokens[b·T + t]] + positions[t]}: a gather of token rows plus the position row,
+   * one pass (replaces ND4J's pullRows and a broadcast add).
+   */
+  static void embedForward(int[] tokens, INDArray table, INDArray positions, INDArray out, int seq, int dim) {
+    float[] tab = new float[(int) table.length()];
+    new FloatPointer(table.data().addressPointer()).get(tab);
+    float[] pos = new float[seq * dim];
+    new FloatPointer(positions.data().addressPointer()).get(pos);
+    java.nio.FloatBuffer o = out.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    float[] row = new float[dim];
+    for (int i = 0; i < tokens.length; i++) {
+      int tr = tokens[i] * dim;
+      int pr = (i % seq) * dim;
+      for (int j = 0; j < dim; j++) {
+        row[j] = tab[tr + j] + pos[pr + j];
+      }
+      o.put(i * dim, row, 0, dim);
+    }
+  }
+
+  /**
+   * {@code dTable[tokens[i]] += d[i]} (a scatter-add: repeated tokens accumulate) and
+   * {@code dPositions[t] += Σ_b d[b·T + t]}, summed in double in position order, then added once into the float32
+   * gradients.
+   */
+  static void embedBackward(int[] tokens, INDArray d, INDArray dTable, INDArray dPositions, int seq, int dim) {
+    double[] gTab = new double[(int) dTable.length()];
+    double[] gPos = new double[seq * dim];
+    java.nio.FloatBuffer in = d.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    float[] row = new float[dim];
+    for (int i = 0; i < tokens.length; i++) {
+      in.get(i * dim, row, 0, dim);
+      int tr = tokens[i] * dim;
+      int pr = (i % seq) * dim;
+      for (int j = 0; j < dim; j++) {
+        gTab[tr + j] += row[j];
+        gPos[pr + j] += row[j];
+      }
+    }
+    addTo(dTable, gTab);
+    addTo(dPositions, gPos);
+  }
+
   /** Whether {@link #crossEntropy} applies to these arrays (public for the objectives). */
   public static boolean fusedCrossEntropy(INDArray logits, INDArray probs, INDArray d) {
     return fused(logits, probs, d);

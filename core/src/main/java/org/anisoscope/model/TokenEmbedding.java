@@ -35,9 +35,14 @@ public final class TokenEmbedding implements Frontend {
     int n = batch.positions();
     checkTokens(batch.tokens());
     INDArray emb = buf.get("embed", n, dModel);                    // [B·T, C]
+    INDArray pos = positions(batch.seq());
+    if (Kernels.embedding(wte.value(), pos, emb)) {
+      Kernels.embedForward(batch.tokens(), wte.value(), pos, emb, batch.seq(), dModel);
+      return drop.forward(emb, training);
+    }
     Nd4j.pullRows(wte.value(), emb, 1, batch.tokens());
     INDArray emb3 = emb.reshape(batch.size(), batch.seq(), dModel); // [B, T, C] view
-    Nd4j.exec(new BroadcastAddOp(emb3, positions(batch.seq()), emb3, 1, 2));
+    Nd4j.exec(new BroadcastAddOp(emb3, pos, emb3, 1, 2));
     return drop.forward(emb, training);
   }
 
@@ -45,9 +50,14 @@ public final class TokenEmbedding implements Frontend {
   public void backward(Batch batch, INDArray dEmbed) {
     int n = batch.positions();
     INDArray d = drop.backward(dEmbed);                            // [B·T, C]
+    INDArray dPos = wpe.grad().get(NDArrayIndex.interval(0, batch.seq()), NDArrayIndex.all());
+    if (Kernels.embedding(wte.grad(), dPos, d)) {
+      Kernels.embedBackward(batch.tokens(), d, wte.grad(), dPos, batch.seq(), dModel);
+      return;
+    }
     // dwpe[t] += Σ_b d[b, t]
     buf.addColumnSums(d.reshape(batch.size(), (long) batch.seq() * dModel),
-        wpe.grad().get(NDArrayIndex.interval(0, batch.seq()), NDArrayIndex.all()).reshape(1, (long) batch.seq() * dModel));
+        dPos.reshape(1, (long) batch.seq() * dModel));
     // dwte += onehot(tokens)ᵀ d: one GEMM that adds repeated tokens correctly, on any backend.
     INDArray oneHot = oneHot(batch.tokens(), n);                     // [B·T, V]
     Blas.gemm(oneHot, d, wte.grad(), true, false, 1.0, 1.0);
