@@ -267,6 +267,17 @@ public final class Kernels {
     VectorKernels.crossEntropyBackward(probs, targets, (float) scale, d, (int) probs.size(0), (int) probs.size(1));
   }
 
+  /** The L2 norm of a whole array: fused for a plain float32 buffer (one pass), else ND4J's norm2. */
+  public static double norm2(INDArray x) {
+    return fused(x) ? Math.sqrt(VectorKernels.sumSquares(x)) : x.norm2Number().doubleValue();
+  }
+
+  /** Whether no element is NaN or ±∞: fused for a plain float32 buffer (one pass), else ND4J's condition op. */
+  public static boolean allFinite(INDArray x) {
+    return fused(x) ? VectorKernels.allFinite(x)
+        : !org.nd4j.linalg.indexing.BooleanIndexing.or(x, org.nd4j.linalg.indexing.conditions.Conditions.notFinite());
+  }
+
   /** Whether {@link #adamw} applies (all float32 plain buffers). */
   public static boolean fusedAdamW(INDArray... arrays) {
     return fused(arrays);

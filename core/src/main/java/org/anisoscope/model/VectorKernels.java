@@ -473,6 +473,85 @@ final class VectorKernels {
     addParts(partial, acc);
   }
 
+  /** Elements per chunk of {@link #sumSquares} / {@link #allFinite}: fixed, so sums do not depend on the threads. */
+  private static final int CHUNK = 1 << 12;
+
+  /**
+   * Σ x² over a contiguous array: float lanes within each chunk of {@value #CHUNK} elements, the chunks' sums added
+   * in double in chunk order (the same bits on any number of threads).
+   */
+  static double sumSquares(INDArray x) {
+    ByteBuffer xb = mem(x);
+    int n = (int) x.length();
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    double[] sums = new double[chunks];
+    Parallel.forRange(chunks, perPart(CHUNK), (lo, hi) -> {
+      float[] l = new float[L];
+      for (int c = lo; c < hi; c++) {
+        int from = c * CHUNK;
+        int to = Math.min(n, from + CHUNK);
+        int full = from + (to - from) / L * L;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = from; i < full; i += L) {
+          FloatVector v = FloatVector.fromByteBuffer(S, xb, i << 2, NATIVE);
+          acc = v.fma(v, acc);
+        }
+        acc.intoArray(l, 0);
+        double sum = 0;
+        for (float f : l) {
+          sum += f;
+        }
+        for (int i = full; i < to; i++) {
+          float f = xb.getFloat(i << 2);
+          sum += (double) f * f;
+        }
+        sums[c] = sum;
+      }
+    });
+    double total = 0;
+    for (double c : sums) {
+      total += c;
+    }
+    return total;
+  }
+
+  /** Whether every element of a contiguous array is finite (x − x is 0 for finite x, NaN for ±∞ and NaN). */
+  static boolean allFinite(INDArray x) {
+    ByteBuffer xb = mem(x);
+    int n = (int) x.length();
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    boolean[] bad = new boolean[chunks];
+    Parallel.forRange(chunks, perPart(CHUNK), (lo, hi) -> {
+      float[] l = new float[L];
+      for (int c = lo; c < hi; c++) {
+        int from = c * CHUNK;
+        int to = Math.min(n, from + CHUNK);
+        int full = from + (to - from) / L * L;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = from; i < full; i += L) {
+          FloatVector v = FloatVector.fromByteBuffer(S, xb, i << 2, NATIVE);
+          acc = acc.add(v.sub(v));
+        }
+        acc.intoArray(l, 0);
+        float any = 0;
+        for (float f : l) {
+          any += f;
+        }
+        for (int i = full; i < to; i++) {
+          float f = xb.getFloat(i << 2);
+          any += f - f;
+        }
+        bad[c] = any != 0 || Float.isNaN(any);
+      }
+    });
+    for (boolean b : bad) {
+      if (b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** out = a + b over contiguous arrays of the same length. */
   static void add(INDArray a, INDArray b, INDArray out) {
     ByteBuffer ab = mem(a);

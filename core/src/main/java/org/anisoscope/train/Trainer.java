@@ -4,6 +4,7 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.TrainSettings;
 import org.anisoscope.data.Batch;
 import org.anisoscope.data.BatchSource;
+import org.anisoscope.model.Kernels;
 import org.anisoscope.model.Model;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.LossResult;
@@ -206,7 +207,7 @@ public final class Trainer {
       if (!Double.isFinite(r.loss())) {
         throw diverged(step + 1, "loss is " + r.loss());
       }
-      double gradNorm = model.params().grads().norm2Number().doubleValue();
+      double gradNorm = Kernels.norm2(model.params().grads());
       if (!Double.isFinite(gradNorm)) {
         throw diverged(step + 1, "gradient norm is " + gradNorm + "; first non-finite gradient: "
             + firstNonFinite(true));
@@ -216,7 +217,7 @@ public final class Trainer {
       }
       double lr = schedule.at(step);
       adam.step(lr);
-      if (BooleanIndexing.or(model.params().values(), Conditions.notFinite())) {
+      if (!Kernels.allFinite(model.params().values())) {
         throw diverged(step + 1, "parameter " + firstNonFinite(false) + " is not finite after the update (lr "
             + lr + ")");
       }

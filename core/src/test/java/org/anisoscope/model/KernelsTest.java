@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -113,6 +114,35 @@ class KernelsTest {
       assertEquals(first.loss(), again.loss(), 0.0, "loss, repetition " + i);
       for (String param : first.grads().keySet()) {
         assertEquals(first.grads().get(param), again.grads().get(param), "gradient of " + param + ", repetition " + i);
+      }
+    }
+  }
+
+  /** Closed form: n elements all equal to 3 have norm 3√n; lengths around the vector width and the chunk size. */
+  @ParameterizedTest(name = "n {0}")
+  @CsvSource({"2", "7", "8", "9", "4095", "4096", "4097", "50001"})
+  void norm2MatchesTheClosedFormAndNd4j(int n) {
+    INDArray threes = Nd4j.valueArrayOf(new long[] {1, n}, 3.0f);
+    assertTrue(Kernels.fused(threes), "takes the fused kernel");
+    assertEquals(3 * Math.sqrt(n), Kernels.norm2(threes), 1e-6 * 3 * Math.sqrt(n));
+    Nd4j.getRandom().setSeed(n);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 1, n);
+    double nd4j = x.castTo(DataType.DOUBLE).norm2Number().doubleValue();
+    assertEquals(nd4j, Kernels.norm2(x), 1e-6 * nd4j);
+  }
+
+  /** A NaN or ±∞ anywhere (inside a vector block, in the ragged tail, in a later chunk) is found; finite is not. */
+  @ParameterizedTest(name = "n {0}")
+  @CsvSource({"2", "9", "4097", "50001"})
+  void allFiniteFindsEveryNonFiniteValue(int n) {
+    INDArray x = Nd4j.randn(DataType.FLOAT, 1, n).muli(1e30);
+    assertTrue(Kernels.fused(x), "takes the fused kernel");
+    assertTrue(Kernels.allFinite(x), "finite values");
+    for (int at : new int[] {0, n / 2, n - 1}) {
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        INDArray y = x.dup();
+        y.putScalar(0, at, bad);
+        assertFalse(Kernels.allFinite(y), bad + " at " + at + " of " + n);
       }
     }
   }

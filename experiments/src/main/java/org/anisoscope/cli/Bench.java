@@ -155,29 +155,35 @@ public final class Bench implements Callable<Integer> {
 
   /**
    * Matrix-multiply FLOPs of one training step (forward + backward = 3 × forward, the standard count): per block
-   * the q/k/v, output, and two MLP projections, the two attention products; the LM head; the embedding's
-   * one-hot gradient GEMM.
+   * the q/k/v, output, and two MLP projections, the two attention products; the LM head. (The embedding is a
+   * gather and a scatter-add, no matrix product.)
    */
   static double stepFlops(ModelConfig c, int b, int t) {
     double n = (double) b * t;
     double perLayer = 2 * n * c.dModel() * 3 * c.dModel() + 2 * n * c.dModel() * c.dModel()
         + 2 * 2 * n * c.dModel() * c.dFf() + 2 * 2 * (double) b * t * t * c.dModel();
     double head = 2 * n * c.dModel() * c.vocab();
-    return 3 * (c.layers() * perLayer + head) + 2 * n * c.vocab() * c.dModel();
+    return 3 * (c.layers() * perLayer + head);
   }
 
-  /** Best of 10 GEMMs of the notes' reference shape into a preallocated output. */
-  /** One full training step: forward, backward, gradient clipping, AdamW; returns the loss. */
+  /**
+   * One full training step as the trainer runs it: forward, backward, gradient norm and clipping, AdamW, the check
+   * that the parameters are finite; returns the loss.
+   */
   private static double step(Model model, AdamW adam, Batch batch, double gradClip, double lr) {
     double loss = model.forwardBackward(batch).loss();
-    double norm = model.params().grads().norm2Number().doubleValue();
+    double norm = Kernels.norm2(model.params().grads());
     if (norm > gradClip && gradClip > 0) {
       model.params().grads().muli(gradClip / norm);
     }
     adam.step(lr);
+    if (!Kernels.allFinite(model.params().values())) {
+      throw new IllegalStateException("parameters not finite after the update: the benchmark diverged");
+    }
     return loss;
   }
 
+  /** Best of 10 GEMMs of the notes' reference shape into a preallocated output. */
   static double gemmPeak() {
     INDArray a = Nd4j.rand(DataType.FLOAT, 4096, 128);
     INDArray w = Nd4j.rand(DataType.FLOAT, 128, 512);
