@@ -124,6 +124,7 @@ public final class Experiment {
     prov.put("train_seconds", summary.trainSeconds());
     prov.put("eval_seconds", summary.evalSeconds());
     prov.put("probe_seconds", summary.probeSeconds());
+    prov.put("warmup_seconds", summary.warmupSeconds());
     prov.put("final_val_loss", summary.finalValLoss());
     prov.finish("finished");
     prov.write(provFile);
@@ -142,9 +143,10 @@ public final class Experiment {
     Path report = RunReport.write(run.path());
     printAnisotropy(run.path(), s.model().layers());
     out.printf(Locale.ROOT, "done: final val loss %.4f (best %.4f); train %.1f s, eval %.1f s, probe %.1f s "
-            + "(%.1f %% of the run)%n", summary.finalValLoss(), summary.bestValLoss(), summary.trainSeconds(),
-        summary.evalSeconds(), summary.probeSeconds(),
-        100 * summary.probeSeconds() / (summary.trainSeconds() + summary.evalSeconds() + summary.probeSeconds()));
+            + "(%.1f %% of the run), JIT warm-up %.1f s%n", summary.finalValLoss(), summary.bestValLoss(),
+        summary.trainSeconds(), summary.evalSeconds(), summary.probeSeconds(),
+        100 * summary.probeSeconds() / (summary.trainSeconds() + summary.evalSeconds() + summary.probeSeconds()
+            + summary.warmupSeconds()), summary.warmupSeconds());
     out.println("report: " + report);
     return run.path();
   }
