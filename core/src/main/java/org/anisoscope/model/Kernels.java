@@ -172,8 +172,9 @@ public final class Kernels {
     VectorKernels.layerNormBackward(dy, xhat, rstd, gamma, dx, dGamma, dBeta, n, dim);
   }
 
-  static void addRow(INDArray y, INDArray row) {
-    VectorKernels.addRow(y, read(row), (int) y.size(0), (int) y.size(1));
+  /** Every row of {@code y} set to {@code row} (the bias a GEMM with β = 1 then adds its product to). */
+  static void setRows(INDArray y, INDArray row) {
+    VectorKernels.setRows(y, read(row), (int) y.size(0), (int) y.size(1));
   }
 
   /** {@code acc [1, m] += Σ_rows x} for a {@code [n, m]} float32 buffer. */

@@ -23,13 +23,16 @@ public final class Linear {
   INDArray forward(INDArray x) {
     long n = x.size(0);
     INDArray y = buf.get("y", n, out); // [n, out]
+    if (bias != null && Kernels.fused(y)) {
+      // y = b, then y += x W in the GEMM (β = 1): one write pass instead of OpenBLAS zeroing y for β = 0 and a
+      // read-modify-write pass adding b afterwards.
+      Kernels.setRows(y, bias.value());
+      Blas.gemm(x, weight.value(), y, false, false, 1.0, 1.0);
+      return y;
+    }
     Blas.gemm(x, weight.value(), y, false, false, 1.0, 0.0);
     if (bias != null) {
-      if (Kernels.fused(y)) {
-        Kernels.addRow(y, bias.value());
-      } else {
-        y.addiRowVector(bias.value());
-      }
+      y.addiRowVector(bias.value());
     }
     return y;
   }

@@ -432,21 +432,12 @@ final class VectorKernels {
     addParts(dbs, dBeta);
   }
 
-  /** y[r, :] += b for every row of a contiguous {@code [n, m]} array. */
-  static void addRow(INDArray y, float[] b, int n, int m) {
-    ByteBuffer yb = mem(y);
-    int full = m / L * L;
+  /** y[r, :] = b for every row of a contiguous {@code [n, m]} array (bulk copies; the write-only pass). */
+  static void setRows(INDArray y, float[] b, int n, int m) {
+    java.nio.FloatBuffer yb = mem(y).asFloatBuffer();
     Parallel.forRange(n, perPart(m), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
-        long base = (long) r * m;
-        for (int j = 0; j < full; j += L) {
-          FloatVector.fromByteBuffer(S, yb, (int) ((base + j) << 2), NATIVE).add(FloatVector.fromArray(S, b, j))
-              .intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
-        }
-        for (int j = full; j < m; j++) {
-          int at = (int) ((base + j) << 2);
-          yb.putFloat(at, yb.getFloat(at) + b[j]);
-        }
+        yb.put(r * m, b, 0, m);
       }
     });
   }
