@@ -23,9 +23,9 @@ fi
 TORCH_ARGS=$(java -cp "$CP" org.anisoscope.cli.Bench --torch-args "$@")
 declare -a J T
 for ((round = 1; round <= ROUNDS; round++)); do
-  J+=("$(java_bench "$@" | tee /dev/stderr | grep '^bench:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
+  J+=("$(java_bench "$@" | tee >(cat >&2) | grep '^bench:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
   T+=("$(/usr/bin/python3 "$ROOT/benchmarks/torch_gpt.py" bench $TORCH_ARGS --threads "$OMP_NUM_THREADS" \
-    | tee /dev/stderr | grep '^torch:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
+    | tee >(cat >&2) | grep '^torch:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
 done
 python3 - "${J[@]}" "${T[@]}" <<'PY'
 import statistics, sys
