@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.anisoscope.util.Parallel;
 
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
 
 /**
  * Fused float32 attention, one head at a time, written with the JDK's vector API. Forward: {@code S = q·kᵀ}, the
@@ -32,6 +32,7 @@ import java.nio.FloatBuffer;
 final class AttentionKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
   private static final int L = S.length();
+  private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
   /** Columns of the register block: 4 vectors. */
   private static final int W = 4 * L;
   /** Rows of the register block. */
@@ -97,11 +98,11 @@ final class AttentionKernels {
       boolean causal) {
     int t = q.rows();
     int d = q.cols();
-    FloatBuffer qm = mem(q);
-    FloatBuffer km = mem(k);
-    FloatBuffer vm = mem(v);
-    FloatBuffer pm = mem(p);
-    FloatBuffer ym = mem(y);
+    ByteBuffer qm = mem(q);
+    ByteBuffer km = mem(k);
+    ByteBuffer vm = mem(v);
+    ByteBuffer pm = mem(p);
+    ByteBuffer ym = mem(y);
     Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
       Scratch w = SCRATCH.get().ensure(t, d);
       for (int i = lo; i < hi; i++) {
@@ -111,9 +112,7 @@ final class AttentionKernels {
         load(vm, v, i, w.v);
         scores(w.q, w.kt, w.s, t, d, causal);
         softmaxRows(w.s, t, scale, causal, w.lanes);
-        for (int r = 0; r < t; r++) {
-          pm.put((int) (p.at(i) + (long) r * p.ld()), w.s, r * t, t);
-        }
+        store(pm, p, i, w.s);
         lower(w.s, w.v, w.o1, t, d, causal);
         store(ym, y, i, w.o1);
       }
@@ -129,14 +128,14 @@ final class AttentionKernels {
       Blas.Heads dq, Blas.Heads dk, Blas.Heads dv, float scale, boolean causal) {
     int t = q.rows();
     int d = q.cols();
-    FloatBuffer qm = mem(q);
-    FloatBuffer km = mem(k);
-    FloatBuffer vm = mem(v);
-    FloatBuffer pm = mem(p);
-    FloatBuffer dym = mem(dy);
-    FloatBuffer dqm = mem(dq);
-    FloatBuffer dkm = mem(dk);
-    FloatBuffer dvm = mem(dv);
+    ByteBuffer qm = mem(q);
+    ByteBuffer km = mem(k);
+    ByteBuffer vm = mem(v);
+    ByteBuffer pm = mem(p);
+    ByteBuffer dym = mem(dy);
+    ByteBuffer dqm = mem(dq);
+    ByteBuffer dkm = mem(dk);
+    ByteBuffer dvm = mem(dv);
     Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
       Scratch w = SCRATCH.get().ensure(t, d);
       for (int i = lo; i < hi; i++) {
@@ -145,9 +144,7 @@ final class AttentionKernels {
         load(vm, v, i, w.v);
         transpose(w.v, w.vt, t, d);
         load(dym, dy, i, w.dy);
-        for (int r = 0; r < t; r++) {
-          pm.get((int) (p.at(i) + (long) r * p.ld()), w.p, r * t, t);
-        }
+        load(pm, p, i, w.p);
         upper(w.p, w.dy, w.o1, t, d, causal);        // dv = Pᵀ·dy
         store(dvm, dv, i, w.o1);
         scores(w.dy, w.vt, w.s, t, d, causal);       // dP = dy·vᵀ
@@ -162,24 +159,45 @@ final class AttentionKernels {
     });
   }
 
-  private static FloatBuffer mem(Blas.Heads h) {
-    return h.base().data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  private static ByteBuffer mem(Blas.Heads h) {
+    return h.base().data().asNio().order(NATIVE);
   }
 
-  /** Matrix i of {@code h} ({@code rows × cols}, rows {@code ld} apart) into {@code dst}, rows packed. */
-  private static void load(FloatBuffer m, Blas.Heads h, int i, float[] dst) {
+  /**
+   * Matrix i of {@code h} ({@code rows × cols}, rows {@code ld} apart) into {@code dst}, rows packed. Vector loads
+   * and stores, not {@code FloatBuffer}'s bulk get/put: those cost a native memory copy per row (about 65 ns for a
+   * 32-float row here), which made the copies a quarter of the attention's time.
+   */
+  private static void load(ByteBuffer m, Blas.Heads h, int i, float[] dst) {
     long at = h.at(i);
     int cols = h.cols();
+    int full = cols / L * L;
     for (int r = 0; r < h.rows(); r++) {
-      m.get((int) (at + (long) r * h.ld()), dst, r * cols, cols);
+      long row = at + (long) r * h.ld();
+      int o = r * cols;
+      for (int c = 0; c < full; c += L) {
+        FloatVector.fromByteBuffer(S, m, (int) ((row + c) << 2), NATIVE).intoArray(dst, o + c);
+      }
+      for (int c = full; c < cols; c++) {
+        dst[o + c] = m.getFloat((int) ((row + c) << 2));
+      }
     }
   }
 
-  private static void store(FloatBuffer m, Blas.Heads h, int i, float[] src) {
+  /** {@code src} (rows packed) into matrix i of {@code h}; see {@link #load}. */
+  private static void store(ByteBuffer m, Blas.Heads h, int i, float[] src) {
     long at = h.at(i);
     int cols = h.cols();
+    int full = cols / L * L;
     for (int r = 0; r < h.rows(); r++) {
-      m.put((int) (at + (long) r * h.ld()), src, r * cols, cols);
+      long row = at + (long) r * h.ld();
+      int o = r * cols;
+      for (int c = 0; c < full; c += L) {
+        FloatVector.fromArray(S, src, o + c).intoByteBuffer(m, (int) ((row + c) << 2), NATIVE);
+      }
+      for (int c = full; c < cols; c++) {
+        m.putFloat((int) ((row + c) << 2), src[o + c]);
+      }
     }
   }
 

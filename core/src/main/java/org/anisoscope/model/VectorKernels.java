@@ -432,12 +432,22 @@ final class VectorKernels {
     addParts(dbs, dBeta);
   }
 
-  /** y[r, :] = b for every row of a contiguous {@code [n, m]} array (bulk copies; the write-only pass). */
+  /**
+   * y[r, :] = b for every row of a contiguous {@code [n, m]} array (the write-only pass; vector stores rather than
+   * {@code FloatBuffer.put}, which costs a native copy call per row).
+   */
   static void setRows(INDArray y, float[] b, int n, int m) {
-    java.nio.FloatBuffer yb = mem(y).asFloatBuffer();
+    ByteBuffer yb = mem(y);
+    int full = m / L * L;
     Parallel.forRange(n, perPart(m), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
-        yb.put(r * m, b, 0, m);
+        long base = (long) r * m;
+        for (int j = 0; j < full; j += L) {
+          FloatVector.fromArray(S, b, j).intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
+        }
+        for (int j = full; j < m; j++) {
+          yb.putFloat((int) ((base + j) << 2), b[j]);
+        }
       }
     });
   }
