@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteBuffer;
 
 /**
  * Fused CPU kernels for the training step's elementwise and row-wise work: softmax with the causal mask (forward and
@@ -93,27 +92,7 @@ public final class Kernels {
    */
   static void heads(INDArray rows, int parts, int part, INDArray heads, int batch, int seq, int nHeads, int dHead,
       boolean toHeads) {
-    int es = rows.dataType().width();
-    ByteBuffer r = rows.data().asNio();
-    ByteBuffer h = heads.data().asNio();
-    int width = parts * nHeads * dHead;
-    int bytes = dHead * es;
-    Parallel.forRange(batch * seq, Math.max(1, VectorKernels.minPart / width), (lo, hi) -> {
-      for (int bt = lo; bt < hi; bt++) {
-        int b = bt / seq;
-        int t = bt % seq;
-        long rowBase = (long) bt * width + (long) part * nHeads * dHead;
-        for (int hd = 0; hd < nHeads; hd++) {
-          int ri = (int) ((rowBase + (long) hd * dHead) * es);
-          int hi2 = (int) ((((long) b * nHeads + hd) * seq + t) * dHead * es);
-          if (toHeads) {
-            h.put(hi2, r, ri, bytes);
-          } else {
-            r.put(ri, h, hi2, bytes);
-          }
-        }
-      }
-    });
+    VectorKernels.heads(rows, parts, part, heads, batch, seq, nHeads, dHead, toHeads);
   }
 
   /**

@@ -61,14 +61,19 @@ public final class SelfAttention {
     // Strided: the products read q, k, v straight out of qkvOut and write straight into merged; the head copies
     // are then made only for inference, where hook_q / hook_k are read.
     strided = Blas.headsUsable(qkvOut, probs, merged);
+    // (v is no hook: the strided products never need its copy)
     if (!(strided && training) && Kernels.copies(qkvOut, q, k, v)) {
       Kernels.heads(qkvOut, 3, 0, q, batch, seq, heads, dHead, true);
       Kernels.heads(qkvOut, 3, 1, k, batch, seq, heads, dHead, true);
-      Kernels.heads(qkvOut, 3, 2, v, batch, seq, heads, dHead, true);
+      if (!strided) {
+        Kernels.heads(qkvOut, 3, 2, v, batch, seq, heads, dHead, true);
+      }
     } else if (!(strided && training)) {
       q.assign(part(qkv5, 0));
       k.assign(part(qkv5, 1));
-      v.assign(part(qkv5, 2));
+      if (!strided) {
+        v.assign(part(qkv5, 2));
+      }
     }
     t = Timing.lap("attn.fwd.split", t);
     fusedAttention = strided && !attnDropout.drops(training)
@@ -108,6 +113,9 @@ public final class SelfAttention {
           rowsOf(merged, seq));
       t = Timing.lap("attn.fwd.pv", t);
     } else {
+      if (strided) { // the head copy of v was left out above
+        v.assign(part(qkv5, 2));
+      }
       strided = false;
       INDArray y = buf.get("y", bh, seq, dHead);                   // [B·H, T, D]
       Blas.batched(used, v.reshape(bh, seq, dHead), y, false, false);

@@ -1,5 +1,6 @@
 package org.anisoscope.model;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -20,6 +21,8 @@ final class VectorKernels {
   /** 8 float lanes (AVX2, the CPU classifier the build uses); {@link #sum} is written for 8. */
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
   private static final int L = S.length();
+  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
+  private static final int BL = B.length();
   private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
   /** {@code HEAD[r]}: the first r lanes. */
   @SuppressWarnings("unchecked")
@@ -430,6 +433,41 @@ final class VectorKernels {
     });
     addParts(dgs, dGamma);
     addParts(dbs, dBeta);
+  }
+
+  /**
+   * {@link Kernels#heads}: each head row ({@code dHead} elements of any float type) copied 32 bytes at a time by
+   * byte vectors ({@code ByteBuffer}'s bulk put costs a native copy call per row).
+   */
+  static void heads(INDArray rows, int parts, int part, INDArray heads, int batch, int seq, int nHeads, int dHead,
+      boolean toHeads) {
+    int es = rows.dataType().width();
+    ByteBuffer r = mem(rows);
+    ByteBuffer h = mem(heads);
+    int width = parts * nHeads * dHead;
+    int bytes = dHead * es;
+    int full = bytes / BL * BL;
+    ByteBuffer from = toHeads ? r : h;
+    ByteBuffer to = toHeads ? h : r;
+    Parallel.forRange(batch * seq, Math.max(1, minPart / width), (lo, hi) -> {
+      for (int bt = lo; bt < hi; bt++) {
+        int b = bt / seq;
+        int t = bt % seq;
+        long rowBase = (long) bt * width + (long) part * nHeads * dHead;
+        for (int hd = 0; hd < nHeads; hd++) {
+          int ri = (int) ((rowBase + (long) hd * dHead) * es);
+          int hi2 = (int) ((((long) b * nHeads + hd) * seq + t) * dHead * es);
+          int src = toHeads ? ri : hi2;
+          int dst = toHeads ? hi2 : ri;
+          for (int x = 0; x < full; x += BL) {
+            ByteVector.fromByteBuffer(B, from, src + x, NATIVE).intoByteBuffer(to, dst + x, NATIVE);
+          }
+          for (int x = full; x < bytes; x++) {
+            to.put(dst + x, from.get(src + x));
+          }
+        }
+      }
+    });
   }
 
   /**

@@ -99,6 +99,34 @@ class KernelsTest {
     }
   }
 
+  /** An inference pass (the probe's view: hook_q / hook_k are head copies) gives the same hooks on both paths. */
+  @ParameterizedTest(name = "d_model {0}, context {1}, causal {2}")
+  @CsvSource({"64, 64, true", "64, 32, false", "12, 13, true"})
+  void inferenceHooksMatchTheReferencePath(int dModel, int context, boolean causal) {
+    ModelConfig cfg = new ModelConfig(17, 2, 2, dModel, 4 * dModel + 3, context, 0.0, causal,
+        ModelConfig.Attention.SOFTMAX, true, DataType.FLOAT);
+    Batch batch = randomBatch(3, context, 17);
+    Map<String, INDArray> ref = inferenceHooks(cfg, batch, false);
+    Map<String, INDArray> fused = inferenceHooks(cfg, batch, true);
+    assertTrue(ref.keySet().stream().anyMatch(h -> h.endsWith("hook_q")), "hook_q present: " + ref.keySet());
+    for (String hook : ref.keySet()) {
+      assertTrue(ref.get(hook).amaxNumber().doubleValue() > 0, hook + " is zero");
+      assertClose(ref.get(hook), fused.get(hook), 2e-5, hook);
+    }
+  }
+
+  private static Map<String, INDArray> inferenceHooks(ModelConfig cfg, Batch batch, boolean fused) {
+    Kernels.setEnabled(fused);
+    Model m = cfg.causal() ? new Model(cfg, CausalLm::new, 11) : new Model(cfg, MaskedLm::new, 11);
+    Nd4j.getRandom().setSeed(5);
+    INDArray noise = Nd4j.rand(DataType.DOUBLE, m.params().values().shape()).subi(0.5).muli(0.4);
+    m.params().values().addi(noise.castTo(DataType.FLOAT));
+    m.hidden(batch);
+    Map<String, INDArray> hooks = new LinkedHashMap<>();
+    m.hooks(batch.size(), batch.seq()).forEach((k, v) -> hooks.put(k, v.dup()));
+    return hooks;
+  }
+
   /**
    * Bit-for-bit the same result on every repetition, while the JIT compiles the kernels under way (interpreted and
    * compiled vector code must round alike; the seeded-run and resume tests rely on it).
