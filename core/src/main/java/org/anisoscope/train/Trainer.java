@@ -306,10 +306,10 @@ public final class Trainer {
   /**
    * One forward and backward pass of step 1's batch before the step-0 probe, its gradients discarded: it pays the
    * JVM's one-time start-up costs (the JIT compiling the kernels, first use of each ND4J op, buffer allocation) that
-   * the step-0 probe would otherwise be charged for (its first forward pass took 1.9 s cold, 0.13 s warm). It moves
-   * that cost rather than adding to it: 60-step char-lm runs took a median 39.4 s wall with it and 38.6 s without
-   * (3 alternating runs each, ±3 s apart). No state changes: every step zeroes the gradients and reseeds its
-   * random draws, and no optimizer step is taken.
+   * the step-0 probe would otherwise be charged for (its first forward pass took 1.9 s cold, 0.13 s warm). The whole
+   * run's wall time stayed within noise: 60-step char-lm runs took a median 39.4 s with it and 38.6 s without (3
+   * alternating runs each, spread ±3 s). No state changes: every step zeroes the gradients and reseeds its random
+   * draws, and no optimizer step is taken.
    */
   private void warmUp() {
     long s0 = System.nanoTime();
