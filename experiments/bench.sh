@@ -6,6 +6,10 @@
 # run alternately (Java, PyTorch, Java, PyTorch, …; --rounds N pairs, default 3, right after --vs-torch) and the
 # medians of the per-run medians and their ratio are printed.
 set -euo pipefail
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  echo
+fi
 VS=0
 ROUNDS=3
 if [[ "${1:-}" == "--vs-torch" ]]; then VS=1; shift; fi

@@ -9,6 +9,11 @@
 # sm_86 and no PTX, so it runs on compute capability 3.7 to 8.9 and cannot run on Hopper (9.0) or newer: on an
 # H200 it stops at the first array with "cudaGetSymbolAddress(...) failed; Error code: [13]".
 set -euo pipefail
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  echo "Exit status: 0 when every step's loss agrees to 1e-3 (relative), 1 otherwise or when a backend fails."
+  exit 0
+fi
 source "$(dirname "$0")/ensure-built.sh"
 if [[ $# -eq 0 || "$1" == *=* ]]; then set -- "$ROOT/configs/base.conf" "$@"; fi
 CLASSES="$ROOT/core/target/classes:$ROOT/modalities/target/classes:$ROOT/reports/target/classes:$ROOT/experiments/target/classes"
