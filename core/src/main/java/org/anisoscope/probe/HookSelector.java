@@ -12,18 +12,12 @@ public final class HookSelector {
   private HookSelector() {
   }
 
+  /** @param hasAttention whether the blocks have softmax attention ({@code ModelConfig.Attention#hasQueryKey}) */
   public static List<String> expand(List<String> patterns, int layers, boolean hasAttention) {
     List<String> all = new ArrayList<>();
     all.add(Hooks.EMBED);
     for (int l = 0; l < layers; l++) {
-      all.add(Hooks.residPre(l));
-      if (hasAttention) {
-        all.add(Hooks.q(l));
-        all.add(Hooks.k(l));
-        all.add(Hooks.pattern(l));
-      }
-      all.add(Hooks.residMid(l));
-      all.add(Hooks.residPost(l));
+      all.addAll(Hooks.ofBlock(l, hasAttention));
     }
     all.add(Hooks.LN_FINAL);
     all.add(Hooks.W_E);

@@ -52,7 +52,7 @@ public final class Probe {
     this.seed = seed;
     this.sequences = batches.stream().mapToInt(Batch::size).sum();
     this.hooks = HookSelector.expand(settings.hooks(), model.config().layers(),
-        model.config().attention() != org.anisoscope.model.ModelConfig.Attention.NONE);
+        model.config().attention().hasQueryKey());
     this.metrics = Metrics.create(settings.metrics());
   }
 
@@ -289,7 +289,7 @@ public final class Probe {
       return 0;
     }
     long files = HookSelector.expand(p.hooks(), s.model().layers(),
-        s.model().attention() != org.anisoscope.model.ModelConfig.Attention.NONE).stream()
+        s.model().attention().hasQueryKey()).stream()
         .filter(h -> !HookSelector.isPattern(h) && !HookSelector.isMatrix(h)).count();  // what is saved
     long perFile = (long) p.sequences() * s.model().context() * s.model().dModel() * Float.BYTES + NPY_HEADER_BYTES;
     return files * perFile * probeSteps(totalSteps, stepsPerEpoch, p.everySteps());
