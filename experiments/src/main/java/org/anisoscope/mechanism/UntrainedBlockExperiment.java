@@ -50,7 +50,8 @@ import java.util.SplittableRandom;
 public final class UntrainedBlockExperiment {
   static final String PREFIX = "anisoscope.untrained-block.";
   /** {@code --quick}: fewer, shorter sequences (the block keeps BERT's shape), under a minute on 2 cores. */
-  static final List<String> QUICK = List.of("untrained-block.sequences=4", "untrained-block.seq-len=64");
+  static final List<String> QUICK = List.of("untrained-block.sequences=4", "untrained-block.seq-len=64",
+      "untrained-block.vocab=4096", "untrained-block.seeds=5", "untrained-block.temperatures=[1.0, 4.0]");
   public static final List<String> COLUMNS = List.of("drift_norm", "drift_ratio", "temperature", "seeds",
       "input_cos_mean", "input_cos_mean_ci_lo", "input_cos_mean_ci_hi", "output_cos_mean", "output_cos_mean_ci_lo",
       "output_cos_mean_ci_hi", "attn_entropy", "attn_entropy_ci_lo", "attn_entropy_ci_hi");
