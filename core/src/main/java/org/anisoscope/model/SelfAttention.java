@@ -71,6 +71,7 @@ public final class SelfAttention {
     INDArray qkvOut = qkv.forward(x);                              // [B·T, 3C]
     if (qkNorm != null) {
       qkNorm.forward(qkvOut);                                      // q ← g·q̂, k ← k̂, in place
+      t = Timing.lap("attn.fwd.qknorm", t);
     }
     t = Timing.lap("attn.fwd.qkv", t);
     INDArray qkv5 = qkvOut.reshape(batch, seq, 3, heads, dHead);  // [B, T, 3, H, D] view
@@ -259,7 +260,9 @@ public final class SelfAttention {
   /** The projection's gradient through the qk-norm (in place), or unchanged without it. */
   private INDArray normBackward(INDArray dQkv) {
     if (qkNorm != null) {
+      long t = Timing.start();
       qkNorm.backward(dQkv);
+      Timing.lap("attn.bwd.qknorm", t);
     }
     return dQkv;
   }
