@@ -295,8 +295,10 @@ public final class UntrainedBlockExperiment {
     row.add(num(ci[2]));
   }
 
+  /** Six significant digits, trailing zeros dropped ("0.5", "1", "2.40752e-05"). */
   static String num(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
+    String s = String.format(Locale.ROOT, "%.6g", v);
+    return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }
 
   private static void writeCsv(Path file, List<String> columns, List<String[]> rows) throws IOException {
@@ -330,7 +332,7 @@ public final class UntrainedBlockExperiment {
     Map<String, Map<Double, Double>> inCos = new LinkedHashMap<>();
     for (String[] r : rows) {
       double ratio = Double.parseDouble(r[1]);
-      String line = "temperature " + r[2];
+      String line = "τ = " + r[2];
       outCos.computeIfAbsent(line, k -> new java.util.TreeMap<>()).put(ratio, Double.parseDouble(r[7]));
       entropy.computeIfAbsent(line, k -> new java.util.TreeMap<>()).put(ratio, Double.parseDouble(r[10]));
       inCos.computeIfAbsent("input", k -> new java.util.TreeMap<>()).put(ratio, Double.parseDouble(r[4]));
