@@ -37,8 +37,13 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
       throw k.invalid("anisoscope.model.dropout", "> 0 for objective.type = contrastive (the two views differ "
           + "only by their dropout masks)");
     }
+    ProbeSettings probe = ProbeSettings.read(k);
+    // Checked against this model before anything is written: a layer it lacks, or q/k of a mixer without them.
+    org.anisoscope.probe.HookSelector.problem(probe.hooks(), model.layers(), model.attention()).ifPresent(p -> {
+      throw k.invalid("anisoscope.probe.hooks", p);
+    });
     return new Settings(k, configName, RunSettings.read(k), model, TrainSettings.read(k),
-        ProbeSettings.read(k), objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
+        probe, objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
         k.doubleIn("anisoscope.objective.temperature", 1e-4, 100.0),
         k.oneOf("anisoscope.data.modality", java.util.Set.of("text")));
   }
