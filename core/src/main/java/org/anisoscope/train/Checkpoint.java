@@ -74,7 +74,7 @@ public record Checkpoint(long step, double bestValLoss, long adamSteps, INDArray
     AtomicFiles.write(file, this::writeTo);
   }
 
-  /** The file's bytes (what {@link #write} writes atomically). A checkpoint without a layout is written as one. */
+  /** The file's bytes (what {@link #write} writes atomically); no layout is written as zero parameters (unknown). */
   public void writeTo(OutputStream os) throws IOException {
     CRC32 crc = new CRC32();
     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(os, crc));
@@ -83,7 +83,7 @@ public record Checkpoint(long step, double bestValLoss, long adamSteps, INDArray
     out.writeLong(step);
     out.writeDouble(bestValLoss);
     out.writeLong(adamSteps);
-    List<Shape> shapes = layout == null ? List.of(new Shape("(unnamed)", new long[] {params.length()})) : layout;
+    List<Shape> shapes = layout == null ? List.of() : layout;
     out.writeInt(shapes.size());
     for (Shape sh : shapes) {
       out.writeUTF(sh.name());
@@ -170,7 +170,7 @@ public record Checkpoint(long step, double bestValLoss, long adamSteps, INDArray
       }
       out.add(new Shape(name, dims));
     }
-    return List.copyOf(out);
+    return out.isEmpty() ? null : List.copyOf(out);
   }
 
   private static long count(long[] dims) {
@@ -221,6 +221,17 @@ public record Checkpoint(long step, double bestValLoss, long adamSteps, INDArray
    * otherwise a {@link BadInputException} names the first that differs.
    */
   public void restore(ParamStore store, AdamW adam) {
+    checkLayout(store, null);
+    store.values().assign(params);
+    adam.restore(adamM, adamV, adamSteps);
+  }
+
+  /**
+   * Fails unless this checkpoint's parameters fit {@code store}: every name and shape when the checkpoint carries
+   * them, else (versions 1 and 2) the total count. {@code file} (may be null) prefixes the message.
+   */
+  public void checkLayout(ParamStore store, Path file) {
+    String where = file == null ? "" : file + ": ";
     if (layout != null) {
       List<Param> model = store.params();
       for (int i = 0; i < Math.max(layout.size(), model.size()); i++) {
@@ -228,17 +239,15 @@ public record Checkpoint(long step, double bestValLoss, long adamSteps, INDArray
         Shape theirs = i < model.size() ? Shape.of(model.get(i)) : null;
         if (mine == null || theirs == null || !mine.name().equals(theirs.name())
             || !Arrays.equals(mine.dims(), theirs.dims())) {
-          throw new BadInputException("parameter " + i + " of the checkpoint is " + (mine == null ? "missing" : mine)
-              + ", of the model " + (theirs == null ? "missing" : theirs) + ": the configuration does not match "
-              + "the checkpoint");
+          throw new BadInputException(where + "parameter " + i + " of the checkpoint is "
+              + (mine == null ? "missing" : mine) + ", of the model " + (theirs == null ? "missing" : theirs)
+              + ": the configuration does not match the checkpoint");
         }
       }
     }
     if (params.length() != store.values().length()) {
-      throw new BadInputException("checkpoint has " + params.length() + " parameters, the model "
+      throw new BadInputException(where + "checkpoint has " + params.length() + " parameters, the model "
           + store.values().length() + ": the configuration does not match");
     }
-    store.values().assign(params);
-    adam.restore(adamM, adamV, adamSteps);
   }
 }
