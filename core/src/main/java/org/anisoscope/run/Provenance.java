@@ -3,7 +3,11 @@ package org.anisoscope.run;
 import com.google.common.hash.Hashing;
 import com.google.common.io.MoreFiles;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -85,6 +89,32 @@ public final class Provenance {
   public void write(Path file) throws IOException {
     AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
         .create().toJson(finite(root)) + "\n");
+  }
+
+  /**
+   * The SHA-256 recorded for each data role ({@code corpus}, {@code tokenizer}) in a {@code provenance.json}, first
+   * entry per role; roles recorded without one are absent (files written before hashes were recorded). A file that
+   * is not such JSON is a {@link BadInputException} naming it.
+   */
+  public static Map<String, String> recordedSha256(Path file) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      JsonObject root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonElement data = root.get("data");
+      if (data != null && data.isJsonArray()) {
+        for (JsonElement e : data.getAsJsonArray()) {
+          JsonObject d = e.getAsJsonObject();
+          if (d.has("role") && d.has("sha256") && d.get("sha256").isJsonPrimitive()) {
+            out.putIfAbsent(d.get("role").getAsString(), d.get("sha256").getAsString());
+          }
+        }
+      }
+    } catch (com.google.gson.JsonParseException | IllegalStateException | UnsupportedOperationException
+        | java.nio.charset.CharacterCodingException e) {
+      // Gson signals a wrong JSON shape with IllegalStateException (getAsJsonObject on an array, ...)
+      throw new BadInputException(file + ": not a provenance.json (" + e.getMessage() + ")", e);
+    }
+    return out;
   }
 
   /** JSON has no NaN or infinity: such a number (e.g. the loss of a diverged run) is written as null. */

@@ -2,6 +2,8 @@ package org.anisoscope.cli;
 
 import com.typesafe.config.ConfigFactory;
 import org.anisoscope.config.Settings;
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
 import org.anisoscope.model.Model;
 import org.anisoscope.objective.CausalLm;
 import org.anisoscope.objective.Contrastive;
@@ -14,13 +16,13 @@ import org.anisoscope.reports.RunReport;
 import org.anisoscope.run.Provenance;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.text.TextData;
+import org.anisoscope.text.Tokenizers;
 import org.anisoscope.train.Sampler;
 import org.anisoscope.train.Trainer;
 import org.anisoscope.util.Seeds;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -47,7 +49,7 @@ public final class Experiment {
         : s.run().name();
     Path parent = Path.of(s.run().dir());
     if (Files.exists(parent.resolve(name)) && !s.run().overwrite()) {
-      throw new java.nio.file.FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; "
+      throw new BadInputException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
     TextData data = TextData.load(s);
@@ -59,17 +61,30 @@ public final class Experiment {
     return train(s, data, run, false, commandLine);
   }
 
-  /** Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with. */
-  public Path resume(Path runDir, List<String> commandLine) throws IOException {
+  /**
+   * Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with, on
+   * the data it started on: its own {@code tokenizer.json} (never refitted) and a corpus whose SHA-256 matches the
+   * one {@code provenance.json} recorded (see {@link ResumeData}; {@code allowDataChange} turns a mismatch into a
+   * warning).
+   */
+  public Path resume(Path runDir, List<String> commandLine, boolean allowDataChange) throws IOException {
     RunDirectory run = RunDirectory.open(runDir);
-    Settings s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
-        .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
-    TextData data = TextData.load(s);
+    Settings s;
+    try {
+      s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
+          .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new BadInputException(run.file("config.conf") + ": not the run's configuration (" + e.getMessage() + ")");
+    }
+    Path tokenizerFile = run.file("tokenizer.json");
+    boolean saved = Files.isRegularFile(tokenizerFile);
+    TextData data = TextData.load(s, saved ? Tokenizers.load(tokenizerFile) : null);
+    ResumeData.check(run, data, allowDataChange, out);
     int stale = run.removeStaleTemporaryFiles();
     if (stale > 0) {
       out.printf(Locale.ROOT, "removed %d temporary file(s) left by the interrupted run%n", stale);
     }
-    if (!Files.exists(run.file("tokenizer.json"))) { // killed before it was saved; the fit is deterministic
+    if (!saved) { // killed before it was saved, so before any checkpoint: the fit is deterministic
       data.saveTokenizer(run.path());
     }
     return train(s, data, run, true, commandLine);
@@ -92,6 +107,7 @@ public final class Experiment {
       prov.addDataFile("corpus", data.sourceFile());
     }
     prov.addData(data.provenance());
+    prov.addDataFile("tokenizer", run.file("tokenizer.json")); // a resume checks both hashes
     prov.put("parameters", model.params().count());
     Path provFile = run.file("provenance.json");
     if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
@@ -135,7 +151,7 @@ public final class Experiment {
       int[] gen = Sampler.generate(model, prompt, s.train().sampleTokens(), s.train().sampleTemperature(),
           Seeds.derive(s.run().seed(), Seeds.SAMPLING, 0));
       String text = data.tokenizer().decode(prompt) + "" + data.tokenizer().decode(gen);
-      Files.writeString(run.file("sample.txt"), text + "\n", StandardCharsets.UTF_8);
+      AtomicFiles.writeString(run.file("sample.txt"), text + "\n");
       out.println("---- sample (prompt from the validation split, then " + gen.length + " generated tokens) ----");
       out.println(text);
       out.println("----");

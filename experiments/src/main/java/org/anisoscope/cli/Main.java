@@ -1,6 +1,7 @@
 package org.anisoscope.cli;
 
-import org.anisoscope.config.SettingsException;
+import org.anisoscope.files.BadInputException;
+import org.anisoscope.files.OutputException;
 import org.anisoscope.reports.CompareReport;
 import org.anisoscope.train.DivergenceException;
 import picocli.CommandLine;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +33,14 @@ import java.util.concurrent.Callable;
         "  experiments/run.sh configs/bench-shakespeare.conf anisoscope.data.text.path=../shared/data/tinyshakespeare.txt",
         "  experiments/run.sh --resume runs/char-lm-20261127-101500",
         "",
-        "Exit codes: 0 done, 2 bad input (config, data, existing run directory), 3 training diverged (NaN/Inf), "
-            + "1 unexpected error."})
+        "Exit codes: 0 done, 2 bad input (config, data, checkpoint, run directory: one line), 3 training diverged "
+            + "(NaN/Inf), 4 an output cannot be written (disk full, unwritable run directory: one line naming the "
+            + "path), 1 a bug (with its stack trace)."})
 public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int DIVERGED = 3;
+  static final int CANNOT_WRITE = 4;
+  static final int BUG = 1;
 
   @Parameters(paramLabel = "CONFIG|KEY=VALUE",
       description = "Configuration files (HOCON, see configs/) and key=value overrides applied to each, e.g. "
@@ -47,6 +50,11 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "RUN_DIR",
       description = "Continue an interrupted run from its latest checkpoint, with the configuration it started with.")
   private Path resume;
+
+  @Option(names = "--allow-data-change",
+      description = "With --resume: continue even if the corpus or tokenizer.json differs from what the run "
+          + "started on (their SHA-256s in provenance.json); without it, a change stops the resume.")
+  private boolean allowDataChange;
 
   @Option(names = "--compare-dir", paramLabel = "DIR", defaultValue = "runs/compare",
       description = "Where the comparison of several runs is written (default: ${DEFAULT-VALUE}).")
@@ -71,7 +79,15 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Main(out, err, List.of(argv)));
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> bug(err, e));
     return cl.execute(argv);
+  }
+
+  /** Not bad input, not a divergence, not an unwritable output: a bug. Its stack trace, then exit code 1. */
+  static int bug(PrintStream err, Throwable e) {
+    err.println("internal error (a bug; please report it with this trace and the command line):");
+    e.printStackTrace(err);
+    return BUG;
   }
 
   /** An expected error's message as one line, without the class names of wrapped exceptions. */
@@ -80,8 +96,14 @@ public final class Main implements Callable<Integer> {
         .replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
+  /**
+   * Exit codes: bad input ({@link BadInputException}: configuration, data, checkpoint, run directory) 2 with one
+   * line; divergence 3; an output that cannot be written ({@link OutputException}) 4 with one line naming the path.
+   * Anything else, an {@link IllegalArgumentException} or {@link IllegalStateException} included, is a bug:
+   * picocli prints its stack trace and exits with 1.
+   */
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     CliArgs parsed = CliArgs.split(args);
     List<Path> configs = parsed.configs();
     List<String> overrides = parsed.overrides();
@@ -92,8 +114,12 @@ public final class Main implements Callable<Integer> {
           err.println("--resume takes no configuration files or overrides: the run continues as configured");
           return BAD_INPUT;
         }
-        experiment.resume(resume, rawArgs);
+        experiment.resume(resume, rawArgs, allowDataChange);
         return 0;
+      }
+      if (allowDataChange) {
+        err.println("--allow-data-change goes with --resume RUN_DIR");
+        return BAD_INPUT;
       }
       if (configs.isEmpty()) {
         err.println("no configuration file given; e.g. experiments/run.sh configs/char-lm.conf (see --help)");
@@ -110,15 +136,21 @@ public final class Main implements Callable<Integer> {
         out.println("comparison: " + compareDir.resolve(CompareReport.INDEX));
       }
       return 0;
-    } catch (SettingsException | IllegalArgumentException | FileAlreadyExistsException e) {
+    } catch (BadInputException e) {
       err.println("error: " + oneLine(e.getMessage()));
       return BAD_INPUT;
     } catch (DivergenceException e) {
       err.println("diverged: " + oneLine(e.getMessage()));
       return DIVERGED;
-    } catch (IOException | UncheckedIOException e) {
+    } catch (OutputException e) {
       err.println("error: " + oneLine(e.getMessage()));
-      return BAD_INPUT;
+      return CANNOT_WRITE;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof OutputException o) { // the reports wrap it
+        err.println("error: " + oneLine(o.getMessage()));
+        return CANNOT_WRITE;
+      }
+      throw e;
     }
   }
 }

@@ -98,6 +98,7 @@ public final class Parity implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Parity(out, err));
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> Main.bug(err, e));
     return cl.execute(argv);
   }
 
