@@ -51,6 +51,14 @@ class HookSelectorTest {
   }
 
   @Test
+  void theDefaultListTakesTheHooksTheModelHas() {
+    Settings s = Settings.load(null, List.of("model.attention=none"));
+    assertTrue(s.probe().hooks().contains("blocks.*.hook_resid_post"), s.probe().hooks().toString());
+    assertTrue(s.probe().hooks().stream().noneMatch(h -> h.contains(".attn.")), s.probe().hooks().toString());
+    assertTrue(Settings.load(null, List.of()).probe().hooks().contains("blocks.*.attn.hook_q"));
+  }
+
+  @Test
   void eachMixerStatesItsOwnHooks() {
     assertEquals(List.of("hook_embed", "blocks.0.hook_resid_pre", "blocks.0.attn.hook_q", "blocks.0.attn.hook_k",
         "blocks.0.attn.hook_pattern", "blocks.0.hook_resid_mid", "blocks.0.hook_resid_post",
