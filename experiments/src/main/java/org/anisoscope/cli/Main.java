@@ -96,46 +96,27 @@ public final class Main implements Callable<Integer> {
         .replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
-  /**
-   * Exit codes: bad input ({@link BadInputException}: configuration, data, checkpoint, run directory) 2 with one
-   * line; divergence 3; an output that cannot be written ({@link OutputException}) 4 with one line naming the path.
-   * Anything else, an {@link IllegalArgumentException} or {@link IllegalStateException} included, is a bug:
-   * picocli prints its stack trace and exits with 1.
-   */
   @Override
-  public Integer call() throws IOException {
-    CliArgs parsed = CliArgs.split(args);
-    List<Path> configs = parsed.configs();
-    List<String> overrides = parsed.overrides();
+  public Integer call() {
+    return exitCode(err, this::runOrResume);
+  }
+
+  /** The work a command does; returns its exit code or throws. */
+  @FunctionalInterface
+  interface Work {
+    int run() throws Exception;
+  }
+
+  /**
+   * Runs {@code work} and maps how it ended to the exit code: bad input ({@link BadInputException}: configuration,
+   * data, checkpoint, run directory, any user-supplied file) 2 with one line; divergence 3; an output that cannot
+   * be written ({@link OutputException}: disk full, unwritable run directory) 4 with one line naming the path.
+   * Anything else, an {@link IllegalArgumentException} or {@link IllegalStateException} included, is a bug: 1,
+   * with its stack trace.
+   */
+  static int exitCode(PrintStream err, Work work) {
     try {
-      Experiment experiment = new Experiment(out);
-      if (resume != null) {
-        if (!configs.isEmpty() || !overrides.isEmpty()) {
-          err.println("--resume takes no configuration files or overrides: the run continues as configured");
-          return BAD_INPUT;
-        }
-        experiment.resume(resume, rawArgs, allowDataChange);
-        return 0;
-      }
-      if (allowDataChange) {
-        err.println("--allow-data-change goes with --resume RUN_DIR");
-        return BAD_INPUT;
-      }
-      if (configs.isEmpty()) {
-        err.println("no configuration file given; e.g. experiments/run.sh configs/char-lm.conf (see --help)");
-        return BAD_INPUT;
-      }
-      List<Path> runs = new ArrayList<>();
-      for (Path c : configs) {
-        runs.add(experiment.run(c, overrides, rawArgs));
-      }
-      if (runs.size() > 1) {
-        String table = CompareReport.write(compareDir, runs);
-        out.println("final cos_mean per depth (d0 = embeddings):");
-        out.println(table);
-        out.println("comparison: " + compareDir.resolve(CompareReport.INDEX));
-      }
-      return 0;
+      return work.run();
     } catch (BadInputException e) {
       err.println("error: " + oneLine(e.getMessage()));
       return BAD_INPUT;
@@ -150,7 +131,43 @@ public final class Main implements Callable<Integer> {
         err.println("error: " + oneLine(o.getMessage()));
         return CANNOT_WRITE;
       }
-      throw e;
+      return bug(err, e);
+    } catch (Exception e) {
+      return bug(err, e);
     }
+  }
+
+  private int runOrResume() throws IOException {
+    CliArgs parsed = CliArgs.split(args);
+    List<Path> configs = parsed.configs();
+    List<String> overrides = parsed.overrides();
+    Experiment experiment = new Experiment(out);
+    if (resume != null) {
+      if (!configs.isEmpty() || !overrides.isEmpty()) {
+        err.println("--resume takes no configuration files or overrides: the run continues as configured");
+        return BAD_INPUT;
+      }
+      experiment.resume(resume, rawArgs, allowDataChange);
+      return 0;
+    }
+    if (allowDataChange) {
+      err.println("--allow-data-change goes with --resume RUN_DIR");
+      return BAD_INPUT;
+    }
+    if (configs.isEmpty()) {
+      err.println("no configuration file given; e.g. experiments/run.sh configs/char-lm.conf (see --help)");
+      return BAD_INPUT;
+    }
+    List<Path> runs = new ArrayList<>();
+    for (Path c : configs) {
+      runs.add(experiment.run(c, overrides, rawArgs));
+    }
+    if (runs.size() > 1) {
+      String table = CompareReport.write(compareDir, runs);
+      out.println("final cos_mean per depth (d0 = embeddings):");
+      out.println(table);
+      out.println("comparison: " + compareDir.resolve(CompareReport.INDEX));
+    }
+    return 0;
   }
 }

@@ -27,7 +27,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,18 +103,15 @@ public final class Parity implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      return export();
-    } catch (BadInputException e) {
-      stderr.println("error: " + Main.oneLine(e.getMessage()));
-      return BAD_INPUT;
-    } catch (OutputException e) {
-      stderr.println("error: " + Main.oneLine(e.getMessage()));
-      return Main.CANNOT_WRITE;
-    } catch (IOException | UncheckedIOException e) { // reading the configuration, checkpoint or tokenizer given
-      stderr.println("error: " + Main.oneLine(e.getMessage()));
-      return BAD_INPUT;
-    }
+    return Main.exitCode(stderr, () -> {
+      try {
+        return export();
+      } catch (OutputException e) {
+        throw e;
+      } catch (IOException e) { // reading the configuration, checkpoint or tokenizer it was given
+        throw new BadInputException(e.getMessage(), e);
+      }
+    });
   }
 
   private int export() throws IOException {
