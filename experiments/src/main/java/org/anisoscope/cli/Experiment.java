@@ -134,7 +134,11 @@ public final class Experiment {
       summary = trainer.train(resume);
     } catch (RuntimeException | IOException e) {
       prov.finish("failed: " + e.getMessage());
-      prov.write(provFile);
+      try {
+        prov.write(provFile);
+      } catch (IOException | RuntimeException writing) { // e.g. the disk is full: report the first failure
+        e.addSuppressed(writing);
+      }
       throw e;
     }
     prov.put("train_seconds", summary.trainSeconds());
