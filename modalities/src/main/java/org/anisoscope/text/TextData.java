@@ -51,9 +51,15 @@ public final class TextData {
   /** Validates every {@code data.text} key without reading any data (fail fast, before a run directory exists). */
   public static void validate(Settings s) {
     Keys k = s.keys();
-    k.oneOf("anisoscope.data.text.tokenizer", Tokenizers.names());
+    String tokenizer = k.oneOf("anisoscope.data.text.tokenizer", Tokenizers.names());
     k.oneOf("anisoscope.data.text.source", Set.of("europarl"));
-    k.intIn("anisoscope.data.text.vocab-size", 8, 1 << 20);
+    // The smallest vocabulary each kind can fit (the bytes and specials of bpe, the specials and one word of word).
+    int minVocab = switch (tokenizer) {
+      case BpeTokenizer.NAME -> BpeTokenizer.FIRST_MERGE_ID;
+      case WordTokenizer.NAME -> WordTokenizer.FIRST_WORD_ID + 1;
+      default -> 8;
+    };
+    k.intIn("anisoscope.data.text.vocab-size", minVocab, 1 << 20);
     k.doubleIn("anisoscope.data.text.val-fraction", 1e-4, 0.9);
     languages(k);
     String path = k.string("anisoscope.data.text.path");
