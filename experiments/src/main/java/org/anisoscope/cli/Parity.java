@@ -48,7 +48,7 @@ import java.util.stream.Stream;
             + "[B·T, V] and loss.txt; last line: parity-export: dir=… loss=…"},
     footer = {"", "Exit codes: 0 written, 2 bad input (config, objective, checkpoint, non-empty --out), "
         + "4 --out cannot be written, "
-        + "1 unexpected error."})
+        + "1 a bug (with its stack trace)."})
 public final class Parity implements Callable<Integer> {
   static final int BAD_INPUT = 2;
 
@@ -202,9 +202,15 @@ public final class Parity implements Callable<Integer> {
     write(out.resolve("logits.npy"), logits, logits.shape());
     Npy.writeInt32(out.resolve("tokens.npy"), b.tokens(), batch, t);
     Npy.writeInt32(out.resolve("targets.npy"), b.targets(), batch, t);
-    AtomicFiles.writeString(out.resolve("config.json"), String.format(Locale.ROOT,
-        "{\"layers\":%d,\"heads\":%d,\"d_model\":%d,\"d_ff\":%d,\"context\":%d,\"vocab\":%d,\"tie\":%b}%n",
-        mc.layers(), mc.heads(), mc.dModel(), mc.dFf(), mc.context(), mc.vocab(), mc.tieEmbeddings()));
+    java.util.Map<String, Object> shape = new java.util.LinkedHashMap<>();
+    shape.put("layers", mc.layers());
+    shape.put("heads", mc.heads());
+    shape.put("d_model", mc.dModel());
+    shape.put("d_ff", mc.dFf());
+    shape.put("context", mc.context());
+    shape.put("vocab", mc.vocab());
+    shape.put("tie", mc.tieEmbeddings());
+    AtomicFiles.writeString(out.resolve("config.json"), new com.google.gson.Gson().toJson(shape) + "\n");
     AtomicFiles.writeString(out.resolve("loss.txt"), Double.toString(r.loss()) + "\n");
 
     stdout.printf(Locale.ROOT, "model: %d layers, %d heads, d_model %d, d_ff %d, context %d, vocab %d, %s, %s, "
