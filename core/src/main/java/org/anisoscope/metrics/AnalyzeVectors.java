@@ -41,7 +41,10 @@ public final class AnalyzeVectors {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** The whole command; returns the exit code (0, 2 for bad input, 4 when the output cannot be written, 1 for an internal failure). */
+  /**
+   * The whole command; returns the exit code (0, 2 for bad input, 4 when the output cannot be written, 1 for an
+   * internal failure, with its stack trace).
+   */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
       out.println(USAGE);
