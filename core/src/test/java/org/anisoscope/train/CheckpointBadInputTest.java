@@ -139,6 +139,34 @@ class CheckpointBadInputTest {
     assertTrue(e.getMessage().contains("parameter 2 of the checkpoint is missing"), e.getMessage());
   }
 
+  /** A version-2 file (before names and shapes were stored) still loads; only its total count can be checked. */
+  @Test
+  void aVersion2CheckpointStillLoads() throws IOException {
+    Checkpoint c = sample(20);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(bytes, crc));
+    out.writeUTF("anisoscope-checkpoint");
+    out.writeInt(2);
+    out.writeLong(c.step());
+    out.writeDouble(c.bestValLoss());
+    out.writeLong(c.adamSteps());
+    Nd4j.write(c.params(), out);
+    Nd4j.write(c.adamM(), out);
+    Nd4j.write(c.adamV(), out);
+    out.flush();
+    new DataOutputStream(bytes).writeLong(crc.getValue());
+    Path f = dir.resolve("v2.ckpt");
+    Files.write(f, bytes.toByteArray());
+    Checkpoint read = Checkpoint.read(f);
+    assertEquals(null, read.layout());
+    ParamStore store = new ParamStore(DataType.FLOAT);
+    store.declare("w", new long[] {4, 5}, ParamStore.Init.NORMAL, 0.02, true);
+    store.allocate(1);
+    read.restore(store, new AdamW(store, 0.9, 0.99, 1e-8, 0.1));
+    assertArrayEquals(c.params().toFloatVector(), store.values().toFloatVector());
+  }
+
   /** A checkpoint write killed at any byte (a full disk) keeps the previous checkpoint loadable, no temp file. */
   @Test
   void aWriteThatFailsMidwayLeavesThePreviousCheckpoint() throws IOException {
