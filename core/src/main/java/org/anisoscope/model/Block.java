@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Pre-LN Transformer block (GPT-2): {@code mid = x + Drop(Attn(LN₁(x)))}, {@code post = mid + Drop(MLP(LN₂(mid)))}.
  * With {@code attention = none} the attention sub-layer is absent (an MLP-only control without token mixing); with
  * {@code attention = mixer} a {@link TokenMixer} (no query, key or softmax) takes its place. The hooks a block
- * provides are listed in {@link Hooks#ofBlock}.
+ * provides are {@link ModelConfig.Attention#hooks()} plus the residual ones.
  */
 public final class Block {
   private final LayerNorm ln1;

@@ -40,31 +40,6 @@ public final class Hooks {
     return "blocks." + layer + ".attn.hook_pattern";
   }
 
-  /**
-   * Every hook block {@code layer} provides, in forward order: the one place that says which hooks exist. A block
-   * with softmax attention ({@code queryKey}) has {@code attn.hook_q}, {@code attn.hook_k} and
-   * {@code attn.hook_pattern}; the attention-free blocks ({@code model.attention = none | mixer}) have only the
-   * residual hooks.
-   */
-  public static java.util.List<String> ofBlock(int layer, boolean queryKey) {
-    return queryKey
-        ? java.util.List.of(residPre(layer), q(layer), k(layer), pattern(layer), residMid(layer), residPost(layer))
-        : java.util.List.of(residPre(layer), residMid(layer), residPost(layer));
-  }
-
-  /** Every hook of a model with this shape, in forward order (the vector and pattern hooks, then W_E and W_U). */
-  public static java.util.List<String> ofModel(ModelConfig cfg) {
-    java.util.List<String> all = new java.util.ArrayList<>();
-    all.add(EMBED);
-    for (int l = 0; l < cfg.layers(); l++) {
-      all.addAll(ofBlock(l, cfg.attention().hasQueryKey()));
-    }
-    all.add(LN_FINAL);
-    all.add(W_E);
-    all.add(W_U);
-    return java.util.List.copyOf(all);
-  }
-
   /** The block index in a {@code blocks.L.*} name, or -1 for hooks outside the blocks. */
   public static int layerOf(String hook) {
     if (!hook.startsWith("blocks.")) {

@@ -12,14 +12,31 @@ public record ModelConfig(int vocab, int layers, int heads, int dModel, int dFf,
     boolean causal, Attention attention, boolean tieEmbeddings, DataType dtype, boolean qkNorm,
     double attentionTemperature) {
 
-  /** What mixes tokens inside a block. */
+  /**
+   * What mixes tokens inside a block. Each states the hooks it provides inside a block besides the residual
+   * stream ones every block has (names relative to {@code blocks.L.}); the probe accepts only those.
+   */
   public enum Attention {
     /** Scaled dot-product softmax attention. */
-    SOFTMAX,
+    SOFTMAX(java.util.List.of("attn.hook_q", "attn.hook_k", "attn.hook_pattern")),
     /** No token mixing: the attention sub-layer is removed (control). */
-    NONE,
-    /** An attention-free learned token-mixing layer ({@link TokenMixer}): no softmax, no query or key. */
-    MIXER;
+    NONE(java.util.List.of()),
+    /**
+     * An attention-free learned token-mixing layer ({@link TokenMixer}): no softmax, no query or key, so no hooks
+     * of its own.
+     */
+    MIXER(java.util.List.of());
+
+    private final java.util.List<String> hooks;
+
+    Attention(java.util.List<String> hooks) {
+      this.hooks = hooks;
+    }
+
+    /** The mixer's own hooks, relative to {@code blocks.L.}, in forward order. */
+    public java.util.List<String> hooks() {
+      return hooks;
+    }
 
     /** Whether this sub-layer has queries, keys and a pattern (the {@code attn.hook_q/k/pattern} hooks). */
     public boolean hasQueryKey() {

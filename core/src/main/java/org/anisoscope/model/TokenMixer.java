@@ -13,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code out = y W_o + b_o}. The mixing weights depend on positions only, never on the tokens: no query, no key,
  * no softmax. Parameters: {@code 2C² + 2C + H·T²} against attention's {@code 4C² + 4C} (98 k vs 66 k at C = T = 128,
  * H = 4). A batch shorter than the context uses the top-left {@code [T, T]} corner of each {@code M_h}.
- * No hooks beyond the block's residual ones ({@link Hooks#ofBlock}).
+ * No hooks beyond the block's residual ones ({@link ModelConfig.Attention#hooks()} is empty).
  */
 public final class TokenMixer {
   private final int dModel;

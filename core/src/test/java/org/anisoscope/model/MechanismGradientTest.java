@@ -161,7 +161,8 @@ class MechanismGradientTest {
   }
 
   private static void checkModel(ModelConfig cfg) {
-    Model m = cfg.causal() ? new Model(cfg, CausalLm::new, 7) : new Model(cfg, MaskedLm::new, 7);
+    org.anisoscope.train.Network m = cfg.causal() ? org.anisoscope.train.Network.ofTokens(cfg, CausalLm::new, 7)
+        : org.anisoscope.train.Network.ofTokens(cfg, MaskedLm::new, 7);
     m.params().values().addi(random(3, m.params().values().shape()).muli(0.3));
     int[] tokens = {1, 2, 3, 1, 1, 4, 0, 2, 2, 2, 5, 6};
     int[] targets = {2, 3, 1, 1, 4, 0, 2, 2, 2, 5, 6, 3};
@@ -180,15 +181,18 @@ class MechanismGradientTest {
     checkModel(ModelConfig.tiny(7, 4, true, DataType.DOUBLE).withInterventions(true, 1.5));
   }
 
-  /** The hooks a model fills are exactly those {@link Hooks#ofModel} lists (the vector hooks; W_E/W_U aside). */
+  /**
+   * The hooks a model fills are exactly those the probe's {@code HookSelector.available} lists for it (the vector
+   * hooks; W_E/W_U aside): what {@link ModelConfig.Attention#hooks()} declares is what the block provides.
+   */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"SOFTMAX", "NONE", "MIXER"})
   void modelFillsExactlyTheHooksItDeclares(String kind) {
     ModelConfig cfg = ModelConfig.tiny(7, 4, true, DataType.DOUBLE).withAttention(ModelConfig.Attention.valueOf(kind));
-    Model m = new Model(cfg, CausalLm::new, 1);
+    org.anisoscope.train.Network m = org.anisoscope.train.Network.ofTokens(cfg, CausalLm::new, 1);
     m.hidden(new Batch(1, 4, new int[] {1, 2, 3, 4}, new int[] {2, 3, 4, 5}));
     Map<String, INDArray> hooks = m.hooks(1, 4);
-    List<String> declared = Hooks.ofModel(cfg).stream().filter(h -> !h.equals(Hooks.W_E) && !h.equals(Hooks.W_U))
+    List<String> declared = org.anisoscope.probe.HookSelector.available(cfg.layers(), cfg.attention()).stream().filter(h -> !h.equals(Hooks.W_E) && !h.equals(Hooks.W_U))
         .toList();
     assertEquals(declared, List.copyOf(hooks.keySet()));
     assertEquals(cfg.attention().hasQueryKey(), hooks.containsKey(Hooks.q(0)));

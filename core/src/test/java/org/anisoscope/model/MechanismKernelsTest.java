@@ -43,7 +43,8 @@ class MechanismKernelsTest {
 
   private static Result run(ModelConfig cfg, Batch batch, boolean fused) {
     Kernels.setEnabled(fused);
-    Model m = cfg.causal() ? new Model(cfg, CausalLm::new, 11) : new Model(cfg, MaskedLm::new, 11);
+    org.anisoscope.train.Network m = cfg.causal() ? org.anisoscope.train.Network.ofTokens(cfg, CausalLm::new, 11)
+        : org.anisoscope.train.Network.ofTokens(cfg, MaskedLm::new, 11);
     Nd4j.getRandom().setSeed(5);
     INDArray noise = Nd4j.rand(DataType.DOUBLE, m.params().values().shape()).subi(0.5).muli(0.4);
     m.params().values().addi(noise.castTo(DataType.FLOAT));

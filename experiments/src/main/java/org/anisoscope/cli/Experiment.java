@@ -2,11 +2,9 @@ package org.anisoscope.cli;
 
 import com.typesafe.config.ConfigFactory;
 import org.anisoscope.config.Settings;
-import org.anisoscope.model.Model;
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
 import org.anisoscope.objective.CausalLm;
-import org.anisoscope.objective.Contrastive;
-import org.anisoscope.objective.ObjectiveFactory;
-import org.anisoscope.objective.Objectives;
 import org.anisoscope.probe.TokenGroups;
 import org.anisoscope.probe.Probe;
 import org.anisoscope.reports.CsvTable;
@@ -14,13 +12,14 @@ import org.anisoscope.reports.RunReport;
 import org.anisoscope.run.Provenance;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.text.TextData;
+import org.anisoscope.train.ModalityData;
+import org.anisoscope.train.Network;
 import org.anisoscope.train.Sampler;
 import org.anisoscope.train.Trainer;
 import org.anisoscope.util.Seeds;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -29,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Wires one configuration to the parts: data → model → run directory → trainer → sample → report. */
 public final class Experiment {
@@ -41,57 +41,73 @@ public final class Experiment {
   /** Runs {@code config} with {@code overrides} from scratch; returns the run directory. */
   public Path run(Path config, List<String> overrides, List<String> commandLine) throws IOException {
     Settings s = Settings.load(config, overrides);
-    TextData.validate(s);
+    Modalities.validate(s);
     String name = s.run().name().isEmpty()
         ? s.configName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         : s.run().name();
     Path parent = Path.of(s.run().dir());
     if (Files.exists(parent.resolve(name)) && !s.run().overwrite()) {
-      throw new java.nio.file.FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; "
+      throw new BadInputException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
-    TextData data = TextData.load(s);
+    ModalityData data = Modalities.load(s);
     int stepsPerEpoch = Trainer.stepsPerEpoch(s.train(), data.batches(s));
     Probe.checkVectorBudget(s, (long) stepsPerEpoch * s.train().epochs(), stepsPerEpoch);
     RunDirectory run = RunDirectory.create(parent, name, s.run().overwrite());
     run.writeConfig(s.config());
-    data.saveTokenizer(run.path());
+    data.saveArtifacts(run.path(), false);
     return train(s, data, run, false, commandLine);
   }
 
-  /** Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with. */
-  public Path resume(Path runDir, List<String> commandLine) throws IOException {
+  /**
+   * Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with, on
+   * the data it started on: its own {@code tokenizer.json} (never refitted) and a corpus whose SHA-256 matches the
+   * one {@code provenance.json} recorded (see {@link ResumeData}; {@code allowDataChange} turns a mismatch into a
+   * warning).
+   */
+  public Path resume(Path runDir, List<String> commandLine, boolean allowDataChange) throws IOException {
     RunDirectory run = RunDirectory.open(runDir);
-    Settings s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
-        .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
-    TextData data = TextData.load(s);
+    Settings s;
+    try {
+      s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
+          .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new BadInputException(run.file("config.conf") + ": not the run's configuration (" + e.getMessage() + ")");
+    }
+    ModalityData data = Modalities.loadForResume(s, run.path());
+    ResumeData.check(run, data, allowDataChange, out);
     int stale = run.removeStaleTemporaryFiles();
     if (stale > 0) {
       out.printf(Locale.ROOT, "removed %d temporary file(s) left by the interrupted run%n", stale);
     }
-    if (!Files.exists(run.file("tokenizer.json"))) { // killed before it was saved; the fit is deterministic
-      data.saveTokenizer(run.path());
-    }
+    data.saveArtifacts(run.path(), true); // what a run killed early had not saved yet
     return train(s, data, run, true, commandLine);
   }
 
-  private Path train(Settings s, TextData data, RunDirectory run, boolean resume, List<String> commandLine)
+  private Path train(Settings s, ModalityData data, RunDirectory run, boolean resume, List<String> commandLine)
       throws IOException {
-    ObjectiveFactory objective = s.objective().equals(Contrastive.NAME)
-        ? Contrastive.withTemperature(s.temperature()) : Objectives.registry().create(s.objective());
-    Model model = new Model(s.model().toConfig(data.tokenizer().vocabSize()), objective, s.run().seed());
+    Network model = data.network(s);
     Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
     if (s.probe().frequencyGroups() > 0) {
-      trainer.withTokenGroups(TokenGroups.byFrequency(data.trainTokens(), data.tokenizer().vocabSize(),
-          s.probe().frequencyGroups()));
+      java.util.Optional<TokenGroups> groups = data.tokenGroups(s.probe().frequencyGroups());
+      groups.ifPresent(trainer::withTokenGroups);
+      if (groups.isEmpty()) {
+        out.printf(Locale.ROOT, "probe.frequency-groups: token-frequency groups do not apply to %s inputs "
+            + "(no cos_mean_freq_q* rows)%n", s.modality());
+      }
     }
     // A resume reads and checks the checkpoint first, so a bad one fails before anything is written.
     long resumedFrom = resume ? trainer.prepareResume() : 0;
     Provenance prov = new Provenance(s.run().seed(), commandLine);
-    if (data.sourceFile() != null) {
-      prov.addDataFile("corpus", data.sourceFile());
+    for (java.util.Map.Entry<String, Path> f : data.dataFiles().entrySet()) {
+      prov.addDataFile(f.getKey(), f.getValue());
     }
     prov.addData(data.provenance());
+    for (Map.Entry<String, String> a : ResumeData.RUN_ARTIFACTS.entrySet()) { // a resume checks their hashes too
+      if (Files.isRegularFile(run.file(a.getValue()))) {
+        prov.addDataFile(a.getKey(), run.file(a.getValue()));
+      }
+    }
     prov.put("parameters", model.params().count());
     Path provFile = run.file("provenance.json");
     if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
@@ -104,11 +120,7 @@ public final class Experiment {
     }
     prov.write(provFile);
 
-    out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens, unigram entropy "
-            + "%.3f nats/token%n", run.path(), s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
-        ((Number) data.provenance().get("train_tokens")).longValue(),
-        ((Number) data.provenance().get("val_tokens")).longValue(),
-        ((Number) data.provenance().get("unigram_entropy_nats")).doubleValue());
+    out.printf(Locale.ROOT, "run %s%n  %s, %s%n", run.path(), s.objective(), data.describe());
     out.printf(Locale.ROOT, "  model: %d layers, %d heads, d_model %d, context %d, %,d parameters%n",
         s.model().layers(), s.model().heads(), s.model().dModel(), s.model().context(), model.params().count());
     out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d × %d tokens%n", s.train().epochs(),
@@ -118,7 +130,11 @@ public final class Experiment {
       summary = trainer.train(resume);
     } catch (RuntimeException | IOException e) {
       prov.finish("failed: " + e.getMessage());
-      prov.write(provFile);
+      try {
+        prov.write(provFile);
+      } catch (IOException | RuntimeException writing) { // e.g. the disk is full: report the first failure
+        e.addSuppressed(writing);
+      }
       throw e;
     }
     prov.put("train_seconds", summary.trainSeconds());
@@ -129,15 +145,15 @@ public final class Experiment {
     prov.finish("finished");
     prov.write(provFile);
 
-    if (model.objective() instanceof CausalLm && s.train().sampleTokens() > 0) {
-      int[] val = data.valTokens();
+    if (data instanceof TextData text && model.objective() instanceof CausalLm && s.train().sampleTokens() > 0) {
+      int[] val = text.valTokens();
       int[] prompt = Arrays.copyOf(val, Math.min(val.length, Math.max(1, s.model().context() / 4)));
       int[] gen = Sampler.generate(model, prompt, s.train().sampleTokens(), s.train().sampleTemperature(),
           Seeds.derive(s.run().seed(), Seeds.SAMPLING, 0));
-      String text = data.tokenizer().decode(prompt) + "" + data.tokenizer().decode(gen);
-      Files.writeString(run.file("sample.txt"), text + "\n", StandardCharsets.UTF_8);
+      String sample = text.tokenizer().decode(prompt) + "" + text.tokenizer().decode(gen);
+      AtomicFiles.writeString(run.file("sample.txt"), sample + "\n");
       out.println("---- sample (prompt from the validation split, then " + gen.length + " generated tokens) ----");
-      out.println(text);
+      out.println(sample);
       out.println("----");
     }
     Path report = RunReport.write(run.path());

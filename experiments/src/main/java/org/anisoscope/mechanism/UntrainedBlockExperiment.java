@@ -4,7 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import org.anisoscope.config.ConfigLoader;
 import org.anisoscope.config.Keys;
-import org.anisoscope.config.SettingsException;
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
+import org.anisoscope.files.Csv;
+import org.anisoscope.files.OutputException;
 import org.anisoscope.metrics.HeadMetrics;
 import org.anisoscope.metrics.HookVectors;
 import org.anisoscope.metrics.MeanPairwiseCosine;
@@ -22,7 +25,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -45,7 +47,8 @@ import java.util.SplittableRandom;
  * run directory with {@code config.conf} and {@code provenance.json}.
  *
  * <p>Usage: {@code experiments/untrained-block.sh [--quick] [key=value...]}; keys under
- * {@code anisoscope.untrained-block} (experiments' reference.conf) and {@code anisoscope.run.*}.
+ * {@code anisoscope.untrained-block} (experiments' reference.conf) and {@code anisoscope.run.*}. Exit codes: 0 done,
+ * 2 bad input (a key, an existing run directory; nothing written), 4 an output that cannot be written.
  */
 public final class UntrainedBlockExperiment {
   static final String PREFIX = "anisoscope.untrained-block.";
@@ -141,23 +144,32 @@ public final class UntrainedBlockExperiment {
       Params p = Params.read(c);
       new UntrainedBlockExperiment(out).execute(p, c, quick, List.of(argv));
       return 0;
-    } catch (SettingsException | IllegalArgumentException | FileAlreadyExistsException e) {
-      err.println("error: " + String.valueOf(e.getMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " "));
+    } catch (BadInputException e) {   // settings, an existing run directory
+      err.println("error: " + oneLine(e.getMessage()));
       return 2;
-    } catch (IOException | UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
+    } catch (OutputException e) {
+      err.println("error: " + oneLine(e.getMessage()));
+      return 4;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof OutputException o) {  // the reports wrap it
+        err.println("error: " + oneLine(o.getMessage()));
+        return 4;
+      }
+      throw e;
+    } catch (IOException e) {
+      err.println("error: " + oneLine(e.getMessage()));
+      return 4;
     }
+  }
+
+  private static String oneLine(String message) {
+    return String.valueOf(message).replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
   Path execute(Params p, Config c, boolean quick, List<String> commandLine) throws IOException {
     String name = p.runName().isEmpty() ? "untrained-block" + (quick ? "-quick" : "") + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : p.runName();
     Path parent = Path.of(p.runDir());
-    if (Files.exists(parent.resolve(name)) && !p.overwrite()) {
-      throw new FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; choose another "
-          + "run.name or set run.overwrite=true");
-    }
     RunDirectory run = RunDirectory.create(parent, name, p.overwrite());
     Files.deleteIfExists(run.checkpoints());  // nothing is trained: no checkpoints
     run.writeConfig(c);
@@ -302,11 +314,7 @@ public final class UntrainedBlockExperiment {
   }
 
   private static void writeCsv(Path file, List<String> columns, List<String[]> rows) throws IOException {
-    StringBuilder sb = new StringBuilder(String.join(",", columns)).append('\n');
-    for (String[] r : rows) {
-      sb.append(String.join(",", r)).append('\n');
-    }
-    org.anisoscope.run.AtomicFiles.writeString(file, sb.toString());
+    AtomicFiles.writeString(file, Csv.table(columns, rows.stream().map(List::of).toList()));
   }
 
   private static void writeSeedCsv(Path file, Params p, List<SeedResult> results) throws IOException {

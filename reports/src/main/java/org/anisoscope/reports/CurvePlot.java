@@ -3,7 +3,6 @@ package org.anisoscope.reports;
 import org.knowm.xchart.XYChart;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +39,6 @@ public final class CurvePlot {
       }
       charts.add(c);
     }
-    Files.write(png, Plots.pngGrid(charts));
+    org.anisoscope.files.AtomicFiles.writeBytes(png, Plots.pngGrid(charts));
   }
 }
