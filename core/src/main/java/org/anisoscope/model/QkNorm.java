@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -27,6 +26,8 @@ final class QkNorm {
   private final int dModel;
   private double[] unit = new double[0];   // [rows, 2C] the normalised q and k of the last forward pass
   private double[] norms = new double[0];  // [rows, 2H]
+  private double[] work = new double[0];   // load/store
+  private float[] floats = new float[0];
 
   QkNorm(ParamStore store, String name, int heads, int dHead) {
     this.heads = heads;
@@ -48,7 +49,7 @@ final class QkNorm {
       norms = new double[rows * 2 * heads];
     }
     double[] g = gains();
-    Access a = Access.of(qkv);
+    double[] a = load(qkv);
     for (int r = 0; r < rows; r++) {
       for (int p = 0; p < 2; p++) {
         for (int h = 0; h < heads; h++) {
@@ -56,21 +57,20 @@ final class QkNorm {
           int u = r * 2 * dModel + p * dModel + h * dHead;
           double ss = EPS;
           for (int i = 0; i < dHead; i++) {
-            double x = a.get(at + i);
-            ss += x * x;
+            ss += a[at + i] * a[at + i];
           }
           double n = Math.sqrt(ss);
           norms[r * 2 * heads + p * heads + h] = n;
           double gh = p == 0 ? g[h] : 1.0;
           for (int i = 0; i < dHead; i++) {
-            double ui = a.get(at + i) / n;
+            double ui = a[at + i] / n;
             unit[u + i] = ui;
-            a.set(at + i, gh * ui);
+            a[at + i] = gh * ui;
           }
         }
       }
     }
-    a.commit();
+    store(qkv, a);
   }
 
   /** In place on the q and k columns of {@code dQkv [rows, 3C]} (gradients w.r.t. the normalised vectors in). */
@@ -78,7 +78,7 @@ final class QkNorm {
     int rows = (int) dQkv.size(0);
     double[] g = gains();
     double[] dScale = new double[heads];
-    Access a = Access.of(dQkv);
+    double[] a = load(dQkv);
     for (int r = 0; r < rows; r++) {
       for (int p = 0; p < 2; p++) {
         for (int h = 0; h < heads; h++) {
@@ -87,22 +87,61 @@ final class QkNorm {
           double gh = p == 0 ? g[h] : 1.0;
           double dot = 0;   // û · dout
           for (int i = 0; i < dHead; i++) {
-            dot += unit[u + i] * a.get(at + i);
+            dot += unit[u + i] * a[at + i];
           }
           if (p == 0) {
             dScale[h] += Math.sqrt(dHead) * dot;   // out = √d·s·û
           }
-          double n = norms[r * 2 * heads + p * heads + h];
+          double f = gh / norms[r * 2 * heads + p * heads + h];
           for (int i = 0; i < dHead; i++) {      // du = g·dout; dx = (du − û(û·du))/n
-            a.set(at + i, gh * (a.get(at + i) - unit[u + i] * dot) / n);
+            a[at + i] = f * (a[at + i] - unit[u + i] * dot);
           }
         }
       }
     }
-    a.commit();
+    store(dQkv, a);
     INDArray grad = scale.grad();
     for (int h = 0; h < heads; h++) {
       grad.putScalar(0, h, grad.getDouble(0, h) + dScale[h]);
+    }
+  }
+
+  /**
+   * The whole {@code [rows, 3C]} array as doubles in a reused Java array (plain loops over a Java array are what the
+   * JIT compiles best; the projection's v columns come along, one bulk copy being cheaper than a strided one).
+   */
+  private double[] load(INDArray x) {
+    int len = (int) x.length();
+    if (work.length < len) {
+      work = new double[len];
+      floats = new float[len];
+    }
+    if (Blas.headsUsable(x) && x.dataType() == DataType.FLOAT) {
+      FloatBuffer f = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+      f.get(0, floats, 0, len);
+      for (int i = 0; i < len; i++) {
+        work[i] = floats[i];
+      }
+    } else if (Blas.headsUsable(x) && x.dataType() == DataType.DOUBLE) {
+      x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(0, work, 0, len);
+    } else {
+      System.arraycopy(x.dup('c').data().asDouble(), 0, work, 0, len);
+    }
+    return work;
+  }
+
+  /** Writes {@link #load}'s array back into {@code x}. */
+  private void store(INDArray x, double[] w) {
+    int len = (int) x.length();
+    if (Blas.headsUsable(x) && x.dataType() == DataType.FLOAT) {
+      for (int i = 0; i < len; i++) {
+        floats[i] = (float) w[i];
+      }
+      x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, floats, 0, len);
+    } else if (Blas.headsUsable(x) && x.dataType() == DataType.DOUBLE) {
+      x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(0, w, 0, len);
+    } else {
+      x.assign(Nd4j.create(java.util.Arrays.copyOf(w, len), x.shape(), x.dataType()));
     }
   }
 
@@ -112,61 +151,5 @@ final class QkNorm {
       g[h] = gain(h);
     }
     return g;
-  }
-
-  /**
-   * Element access to a plain c-order buffer: its native memory on the CPU backend (float or double), else a copy
-   * in a Java array written back by {@link #commit}.
-   */
-  private abstract static class Access {
-    abstract double get(int i);
-
-    abstract void set(int i, double v);
-
-    void commit() {
-    }
-
-    static Access of(INDArray x) {
-      if (Blas.headsUsable(x)) {
-        var mem = x.data().asNio().order(ByteOrder.nativeOrder());
-        if (x.dataType() == DataType.FLOAT) {
-          FloatBuffer f = mem.asFloatBuffer();
-          return new Access() {
-            double get(int i) {
-              return f.get(i);
-            }
-
-            void set(int i, double v) {
-              f.put(i, (float) v);
-            }
-          };
-        }
-        DoubleBuffer d = mem.asDoubleBuffer();
-        return new Access() {
-          double get(int i) {
-            return d.get(i);
-          }
-
-          void set(int i, double v) {
-            d.put(i, v);
-          }
-        };
-      }
-      double[] copy = x.dup('c').data().asDouble();
-      return new Access() {
-        double get(int i) {
-          return copy[i];
-        }
-
-        void set(int i, double v) {
-          copy[i] = v;
-        }
-
-        @Override
-        void commit() {
-          x.assign(Nd4j.create(copy, x.shape(), x.dataType()));
-        }
-      };
-    }
   }
 }
