@@ -61,9 +61,10 @@ final class QkNorm {
           }
           double n = Math.sqrt(ss);
           norms[r * 2 * heads + p * heads + h] = n;
+          double inv = 1.0 / n;
           double gh = p == 0 ? g[h] : 1.0;
           for (int i = 0; i < dHead; i++) {
-            double ui = a[at + i] / n;
+            double ui = a[at + i] * inv;
             unit[u + i] = ui;
             a[at + i] = gh * ui;
           }

@@ -69,11 +69,11 @@ public final class SelfAttention {
     int bh = batch * heads;
     long t = Timing.start();
     INDArray qkvOut = qkv.forward(x);                              // [B·T, 3C]
+    t = Timing.lap("attn.fwd.qkv", t);
     if (qkNorm != null) {
       qkNorm.forward(qkvOut);                                      // q ← g·q̂, k ← k̂, in place
       t = Timing.lap("attn.fwd.qknorm", t);
     }
-    t = Timing.lap("attn.fwd.qkv", t);
     INDArray qkv5 = qkvOut.reshape(batch, seq, 3, heads, dHead);  // [B, T, 3, H, D] view
     INDArray q = q(batch, seq);                                    // [B, H, T, D]
     INDArray k = k(batch, seq);
