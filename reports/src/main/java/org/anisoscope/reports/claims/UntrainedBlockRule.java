@@ -1,6 +1,7 @@
 package org.anisoscope.reports.claims;
 
 import org.anisoscope.reports.CsvTable;
+import org.anisoscope.reports.ReportException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,18 +33,20 @@ final class UntrainedBlockRule {
     if (!Files.isRegularFile(file)) {
       return Outcome.inconclusive(file + " is missing (expected the sweep's CSV)");
     }
-    CsvTable t = CsvTable.read(file).requireColumns(u.driftColumn(), u.temperatureColumn(), u.outputCosColumn(),
-        u.entropyColumn());
+    CsvTable t;
+    try {
+      t = CsvTable.read(file).requireColumns(u.driftColumn(), u.temperatureColumn(), u.outputCosColumn(),
+          u.entropyColumn());
+    } catch (ReportException e) { // a malformed sweep leaves C6 open; the rest of the table is still written
+      return Outcome.inconclusive(e.getMessage());
+    }
     boolean perSeed = t.hasColumn(u.seedColumn());
     // seed → drift → {output cos, entropy}
     Map<String, TreeMap<Double, double[]>> groups = new TreeMap<>();
-    for (int r = 0; r < t.rowCount(); r++) {
-      if (Math.abs(t.number(r, u.temperatureColumn()) - u.temperature()) > 1e-9) {
-        continue;
-      }
-      String seed = perSeed ? t.string(r, u.seedColumn()) : "all";
-      groups.computeIfAbsent(seed, k -> new TreeMap<>()).put(t.number(r, u.driftColumn()),
-          new double[] {t.number(r, u.outputCosColumn()), t.number(r, u.entropyColumn())});
+    try {
+      collect(t, u, perSeed, groups);
+    } catch (ReportException e) {
+      return Outcome.inconclusive(e.getMessage());
     }
     if (groups.isEmpty()) {
       return Outcome.inconclusive(file + ": no rows at " + u.temperatureColumn() + " = " + u.temperature());
@@ -72,6 +75,18 @@ final class UntrainedBlockRule {
     Verdict v = Verdict.everySeed(verdicts);
     return new Outcome(v, v == Verdict.HOLDS ? "" : runId + " " + v.label() + " (per-seed verdicts " + verdicts
         .stream().map(Verdict::label).toList() + ")", s.label() + ": " + String.join("; ", values));
+  }
+
+  private static void collect(CsvTable t, Rules.UntrainedBlock u, boolean perSeed,
+      Map<String, TreeMap<Double, double[]>> groups) {
+    for (int r = 0; r < t.rowCount(); r++) {
+      if (Math.abs(t.number(r, u.temperatureColumn()) - u.temperature()) > 1e-9) {
+        continue;
+      }
+      String seed = perSeed ? t.string(r, u.seedColumn()) : "all";
+      groups.computeIfAbsent(seed, k -> new TreeMap<>()).put(t.number(r, u.driftColumn()),
+          new double[] {t.number(r, u.outputCosColumn()), t.number(r, u.entropyColumn())});
+    }
   }
 
   /** Spearman's rank correlation (average ranks for ties); NaN when either side is constant or not finite. */
