@@ -103,6 +103,12 @@ public final class PaperMain {
         }
       }
       Map<String, List<SeedRun>> runs = RunLoader.load(plan);
+      // a run that failed here left no directory (or an unfinished one): say why, not just "not run"
+      runs.replaceAll((id, seeds) -> seeds.stream().map(sr -> {
+        String now = statusNow.get(sr.dir().getFileName().toString());
+        return now != null && now.startsWith("failed") && !sr.usable()
+            ? SeedRun.missing(sr.runId(), sr.seed(), sr.dir(), now) : sr;
+      }).toList());
       List<ClaimResult> results = ClaimEngine.evaluate(rules, runs);
       List<ClaimsFiles.RunRow> rows = new ArrayList<>();
       double runSeconds = 0;
@@ -111,8 +117,9 @@ public final class PaperMain {
         runSeconds += s.runSeconds();
         SeedRun sr = runs.get(p.id()).stream().filter(x -> x.dir().equals(p.dir())).findFirst().orElseThrow();
         String status = p.unavailable().orElse(sr.problem().orElse("finished"));
-        rows.add(ClaimsFiles.RunRow.of(sr, statusNow.containsKey(p.name()) && status.equals("finished")
-            ? statusNow.get(p.name()) : status, s.runSeconds(), rules));
+        String now = statusNow.get(p.name());
+        rows.add(ClaimsFiles.RunRow.of(sr, now != null && status.equals("finished") ? now : status, s.runSeconds(),
+            rules));
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, String> prov = PaperProvenance.collect(o.root, o.quick ? "--quick" : "full", started, wall,
