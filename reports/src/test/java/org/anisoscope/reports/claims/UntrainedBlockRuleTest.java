@@ -38,7 +38,7 @@ class UntrainedBlockRuleTest {
         }
       }
     }
-    Files.writeString(dir.resolve("untrained-block.csv"), b.toString());
+    Files.writeString(dir.resolve(RulesFixture.rules().untrainedBlock().file()), b.toString());
     return dir;
   }
 
@@ -59,13 +59,13 @@ class UntrainedBlockRuleTest {
   void aMissingSweepOrColumnIsNamed() throws Exception {
     Outcome o = judge(tmp);
     assertEquals(Verdict.INCONCLUSIVE, o.verdict());
-    assertTrue(o.reason().contains("untrained-block.csv is missing"), o.reason());
+    assertTrue(o.reason().contains("untrained-block-seeds.csv is missing"), o.reason());
     Path dir = tmp.resolve("bad");
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("untrained-block.csv"), "drift,temperature\n0,1\n");
+    Files.writeString(dir.resolve("untrained-block-seeds.csv"), "drift,temperature\n0,1\n");
     Outcome bad = judge(dir); // a malformed sweep leaves C6 open, naming the file and the column
     assertEquals(Verdict.INCONCLUSIVE, bad.verdict());
-    assertTrue(bad.reason().contains("untrained-block.csv: missing column 'drift_norm'"), bad.reason());
+    assertTrue(bad.reason().contains("untrained-block-seeds.csv: missing column 'drift_norm'"), bad.reason());
   }
 
   @Test
