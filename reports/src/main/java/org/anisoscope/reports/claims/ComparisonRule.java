@@ -47,7 +47,7 @@ final class ComparisonRule {
         continue;
       }
       double ratio = mc.get().cos() / mt.get().cos();
-      String v = c.label() + " " + Outcome.f(mc.get().cos()) + " / " + t.label() + " " + Outcome.f(mt.get().cos())
+      String v = c.label() + " " + withInterval(mc.get()) + " / " + t.label() + " " + withInterval(mt.get())
           + " = " + Outcome.f(ratio);
       if (rule.equals(Rules.MARKEDLY_LESS)) {
         verdicts.add(ratio <= rules.markedlyLessRatio() ? Verdict.HOLDS : Verdict.DOES_NOT_HOLD);
@@ -78,6 +78,10 @@ final class ComparisonRule {
     String reason = verdict == Verdict.HOLDS ? "" : pair + " " + verdict.label()
         + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")");
     return new Outcome(verdict, reason, String.join("; ", values));
+  }
+
+  private static String withInterval(AnisotropyRule.Largest m) {
+    return Outcome.f(m.cos()) + " [" + Outcome.f(m.lo()) + ", " + Outcome.f(m.hi()) + "]";
   }
 
   private static Optional<String> problem(SeedRun s) {
