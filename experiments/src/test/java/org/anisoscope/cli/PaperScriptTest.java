@@ -48,7 +48,8 @@ class PaperScriptTest {
     Path matrix = tmp.resolve("matrix.conf");
     String tiny = "[\"anisoscope.model.layers=2\", \"anisoscope.model.context=32\", \"anisoscope.model.d-model=32\","
         + " \"anisoscope.model.heads=1\", \"anisoscope.train.epochs=2\", \"anisoscope.train.steps-per-epoch=3\","
-        + " \"anisoscope.train.batch-size=4\", \"anisoscope.train.eval-batches=2\", \"anisoscope.train.warmup-steps=2\","
+        + " \"anisoscope.train.batch-size=4\", \"anisoscope.train.eval-batches=2\","
+        + " \"anisoscope.train.warmup-steps=2\","
         + " \"anisoscope.train.sample-tokens=0\", \"anisoscope.probe.sequences=4\", \"anisoscope.probe.bootstrap=20\"]";
     Files.writeString(matrix, "paper.matrix {\n full { seeds = [1, 2], overrides = [] }\n quick { seeds = [3], "
         + "overrides = " + tiny + " }\n runs = [\n"

@@ -94,7 +94,8 @@ class MatrixTest {
     assertEquals(List.of("experiments/run.sh", "--resume", a.dir().toString()),
         PaperMain.nextCommand(a, RunState.of(a)));
     Files.writeString(a.dir().resolve("provenance-resume-1.json"), "{\"command_line\": [\"--resume\", \"x\"], "
-        + "\"start_time\": \"2026-01-01T00:01:00Z\", \"end_time\": \"2026-01-01T00:03:30Z\", \"status\": \"finished\"}");
+        + "\"start_time\": \"2026-01-01T00:01:00Z\", \"end_time\": \"2026-01-01T00:03:30Z\", "
+        + "\"status\": \"finished\"}");
     RunState done = RunState.of(a);
     assertEquals(RunState.Kind.FINISHED, done.kind());
     assertEquals(150, done.runSeconds(), 1e-9);
