@@ -125,6 +125,12 @@ class PaperMainTest {
   }
 
   @Test
+  void helpPrintsTheUsage() {
+    assertEquals(0, run("--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(PaperMain.USAGE), out.toString());
+  }
+
+  @Test
   void badArgumentsAndFilesExitWithTwo() throws Exception {
     Path root = repo();
     assertEquals(2, run("--bogus"));
