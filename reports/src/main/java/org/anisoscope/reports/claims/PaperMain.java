@@ -149,6 +149,9 @@ public final class PaperMain {
     } catch (IOException | UncheckedIOException e) {
       err.println("error: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      err.println("internal error: " + e + " (please report it with the output folder)");
+      return 1;
     }
   }
 
