@@ -10,7 +10,7 @@
 #   experiments/paper.sh --no-run [-o OUT_DIR]     judge what OUT_DIR holds, start nothing
 #
 # OUT_DIR defaults to runs/paper (runs/paper-quick with --quick). Exit codes: 0 table written, 1 table written but
-# a run failed (its log is in OUT_DIR/logs/), 2 bad input (nothing run or written). See --help.
+# a run failed (its log is in OUT_DIR/logs/), 2 bad input (nothing run or written), 4 OUT_DIR not writable.
 set -euo pipefail
 source "$(dirname "$0")/ensure-built.sh"
 exec java -Xmx512m -Djava.awt.headless=true -cp "$CP" org.anisoscope.reports.claims.PaperMain --root "$ROOT" "$@"

@@ -30,7 +30,8 @@ import java.util.Map;
  * finished one is reused), then applies the rules and writes {@code claims.md}, {@code claims.csv},
  * {@code runs.csv} and {@code index.html} into OUT_DIR. {@code --list} prints one self-contained command per run
  * instead (for GNU parallel or a Slurm array; running paper.sh again on the same OUT_DIR joins them). Exit codes:
- * 0 table written, 1 table written but a run started here failed, 2 bad input (nothing run, nothing written).
+ * 0 table written, 1 table written but a run started here failed (or an internal error), 2 bad input (nothing run,
+ * nothing written), 4 an output cannot be written.
  */
 public final class PaperMain {
   static final String OVERWRITE = "anisoscope.run.overwrite=true";
@@ -96,7 +97,7 @@ public final class PaperMain {
       boolean anyFailed = false;
       Map<String, String> statusNow = new LinkedHashMap<>();
       if (!o.noRun) {
-        Files.createDirectories(o.out);
+        mkdirs(o.out);
         for (PlannedRun p : plan) {
           statusNow.put(p.name(), execute(out, o, p));
           anyFailed |= statusNow.get(p.name()).startsWith("failed");
@@ -124,7 +125,7 @@ public final class PaperMain {
       double wall = (System.nanoTime() - t0) / 1e9;
       Map<String, String> prov = PaperProvenance.collect(o.root, o.quick ? "--quick" : "full", started, wall,
           runSeconds, o.rules, o.matrix);
-      Files.createDirectories(o.out);
+      mkdirs(o.out);
       String md = ClaimsFiles.markdown(results, rows, prov);
       ClaimsPage.writeAtomically(o.out.resolve(ClaimsFiles.CLAIMS_CSV), ClaimsFiles.claimsCsv(results));
       ClaimsPage.writeAtomically(o.out.resolve(ClaimsFiles.RUNS_CSV), ClaimsFiles.runsCsv(rows));
@@ -148,10 +149,24 @@ public final class PaperMain {
       return 2;
     } catch (IOException | UncheckedIOException e) {
       err.println("error: " + e.getMessage());
+      Throwable io = e instanceof UncheckedIOException ? e.getCause() : e;
+      return io instanceof org.anisoscope.files.OutputException ? 4 : 2; // 4: an output cannot be written
+    } catch (java.nio.file.InvalidPathException e) {
+      err.println("error: not a valid path: " + e.getInput() + " (" + e.getReason() + ")");
       return 2;
-    } catch (RuntimeException e) {
-      err.println("internal error: " + e + " (please report it with the output folder)");
+    } catch (RuntimeException e) { // a bug: the stack trace is what is needed to find it
+      err.println("internal error (please report it with the output folder):");
+      e.printStackTrace(err);
       return 1;
+    }
+  }
+
+  /** Creates a folder paper.sh writes into; a failure is an output that cannot be written (exit 4). */
+  private static void mkdirs(Path dir) throws IOException {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw org.anisoscope.files.OutputException.of(dir, e);
     }
   }
 
@@ -222,7 +237,7 @@ public final class PaperMain {
     out.println("== " + p.name() + ": " + (s.kind() == RunState.Kind.HALF ? "resuming" : "starting") + ": "
         + new PlannedRun(p.id(), p.seed(), p.name(), p.dir(), cmd, p.viaRunSh(), p.unavailable()).shellLine());
     Path logs = o.out.resolve("logs");
-    Files.createDirectories(logs);
+    mkdirs(logs);
     long t0 = System.nanoTime();
     Process proc = new ProcessBuilder(argv).directory(o.root.toFile()).redirectErrorStream(true).start();
     String last = "";

@@ -125,6 +125,15 @@ class PaperMainTest {
   }
 
   @Test
+  void anOutputFolderThatCannotBeMadeExitsWithFour() throws Exception {
+    Path root = repo();
+    Path file = tmp.resolve("a-file");
+    Files.writeString(file, "not a folder");
+    assertEquals(4, run(args(root, file.resolve("out"), "--no-run")));
+    assertTrue(err.toString().contains("cannot write " + file.resolve("out").toAbsolutePath()), err.toString());
+  }
+
+  @Test
   void helpPrintsTheUsage() {
     assertEquals(0, run("--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(PaperMain.USAGE), out.toString());
