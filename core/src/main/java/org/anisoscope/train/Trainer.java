@@ -183,6 +183,7 @@ public final class Trainer {
     if (tokenGroups != null) {
       probe.withTokenGroups(tokenGroups);
     }
+    data.probeLabels().ifPresent(probe::withLabels); // a modality's own labels (image classes) for the cone plot
     try (trainCsv; evalCsv; probeCsv) {
       if (start == 0) {
         warmUp();
