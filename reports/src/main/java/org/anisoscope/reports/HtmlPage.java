@@ -36,6 +36,8 @@ final class HtmlPage {
       pre { background: #f7f7f7; padding: 0.8em; overflow: auto; max-height: 32em; }
       details { margin: 0.5em 0; }
       summary { cursor: pointer; }
+      .swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.1em;
+                border-radius: 2px; }
       """;
 
   private final StringBuilder b = new StringBuilder(1 << 16);
@@ -95,7 +97,10 @@ final class HtmlPage {
     for (List<Cell> row : rows) {
       b.append("<tr>");
       for (Cell c : row) {
-        if (c.exact == null) {
+        if (c.colour != null) {
+          b.append("<td><span class=\"swatch\" style=\"background:").append(c.colour).append("\"></span>")
+              .append(Fmt.html(c.text)).append("</td>");
+        } else if (c.exact == null) {
           b.append("<td>").append(Fmt.html(c.text)).append("</td>");
         } else {
           b.append("<td class=\"num\" title=\"").append(Fmt.html(c.exact)).append("\">").append(Fmt.html(c.text))
@@ -113,17 +118,22 @@ final class HtmlPage {
   }
 
   /** One table cell: text, or a number shown rounded with its exact value as tooltip. */
-  record Cell(String text, String exact) {
+  record Cell(String text, String exact, String colour) {
     static Cell text(String text) {
-      return new Cell(text, null);
+      return new Cell(text, null, null);
     }
 
     static Cell number(double v) {
-      return new Cell(Fmt.num(v), Double.toString(v));
+      return new Cell(Fmt.num(v), Double.toString(v), null);
     }
 
     static Cell missing() {
-      return new Cell("–", null);
+      return new Cell("–", null, null);
+    }
+
+    /** {@code text} after a square of {@code colour}: a run's colour key. */
+    static Cell swatch(java.awt.Color colour, String text) {
+      return new Cell(text, null, String.format(java.util.Locale.ROOT, "#%06x", colour.getRGB() & 0xFFFFFF));
     }
   }
 

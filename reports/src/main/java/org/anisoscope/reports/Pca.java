@@ -80,9 +80,9 @@ final class Pca {
     for (int it = 0; it < MAX_ITERATIONS; it++) {
       double[][] z = {times(m, q[0]), times(m, q[1])};
       orthonormalise(z);
-      double change = Math.max(1 - Math.abs(dot(z[0], q[0])), 1 - Math.abs(dot(z[1], q[1])));
+      double change = Math.max(distance(z[0], q[0]), distance(z[1], q[1]));
       q = z;
-      if (change < 1e-13) {
+      if (change < 1e-12) {
         break;
       }
     }
@@ -176,6 +176,17 @@ final class Pca {
       }
     }
     return true;
+  }
+
+  /** ‖a − b‖ or ‖a + b‖, whichever is smaller: the distance between two directions. */
+  private static double distance(double[] a, double[] b) {
+    double minus = 0;
+    double plus = 0;
+    for (int i = 0; i < a.length; i++) {
+      minus += (a[i] - b[i]) * (a[i] - b[i]);
+      plus += (a[i] + b[i]) * (a[i] + b[i]);
+    }
+    return Math.sqrt(Math.min(minus, plus));
   }
 
   private static double[] times(double[][] m, double[] v) {
