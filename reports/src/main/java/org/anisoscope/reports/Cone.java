@@ -277,9 +277,9 @@ final class Cone {
         xs[i] = p[0][rows.get(i)];
         ys[i] = p[1][rows.get(i)];
       }
-      Color col = id < 0 ? new Color(0xB0B0B0) : l.ordered() ? Plots.sequential(id, l.names().size())
+      Color col = id < 0 ? new Color(0xB0B0B0) : l.ordered() ? Plots.ordered(id, Math.max(2, l.names().size()))
           : Plots.categorical(id);
-      Plots.scatter(c, id < 0 ? "no label" : l.names().get(id), xs, ys, col, 120);
+      Plots.scatter(c, (id < 0 ? "no label" : l.names().get(id)) + " (" + rows.size() + ")", xs, ys, col, 120);
     }
     return c;
   }

@@ -130,7 +130,7 @@ final class Heatmap {
         int y = top + plotH - (int) Math.round((double) plotH * i / 4);
         g.drawString(Fmt.num(Math.round(v * 1000) / 1000.0), barX + barW + 4, y + 4);
       }
-      g.drawString(scaleTitle, barX - 4, top - 6);
+      g.drawString(scaleTitle, barX - 4, top - 14);
     } finally {
       g.dispose();
     }

@@ -249,6 +249,20 @@ final class Plots {
     return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f), mix(a.getBlue(), b.getBlue(), f));
   }
 
+  // plasma (matplotlib) from 0 to 0.85: ordered groups whose neighbours still differ in hue, not only in lightness
+  private static final int[] PLASMA = {0x0D0887, 0x6A00A8, 0xB12A90, 0xE16462, 0xFCA636};
+
+  /** {@code n} ordered colours (frequency groups: frequent dark blue … rare orange), the same in every chart. */
+  static Color ordered(int i, int n) {
+    double t = n <= 1 ? 0 : (double) i / (n - 1);
+    double pos = t * (PLASMA.length - 1);
+    int k = Math.min((int) pos, PLASMA.length - 2);
+    double f = pos - k;
+    Color a = new Color(PLASMA[k]);
+    Color b = new Color(PLASMA[k + 1]);
+    return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f), mix(a.getBlue(), b.getBlue(), f));
+  }
+
   static Color categorical(int i) {
     return new Color(TAB10[i % TAB10.length]);
   }

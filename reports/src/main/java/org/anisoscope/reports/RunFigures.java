@@ -170,7 +170,7 @@ final class RunFigures {
     List<String> empty = new ArrayList<>();
     for (int g = 0; g < groups.size(); g++) {
       String metric = groups.get(g);
-      Color col = Plots.sequential(g, groups.size());
+      Color col = Plots.ordered(groupIndex(metric) - 1, Math.max(groups.size(), 2));
       String name = "q" + groupIndex(metric) + (g == 0 ? " (frequent)" : g == groups.size() - 1 ? " (rare)" : "");
       TreeMap<Integer, Double> y = new TreeMap<>();
       depths.forEach((d, hook) -> p.valueAt(hook, metric, step).ifPresent(v -> y.put(d, v)));
@@ -199,8 +199,8 @@ final class RunFigures {
     info.applyY(overTraining);
     page.figure(Plots.pngGrid(List.of(byDepth, overTraining)), "cos_mean per token-frequency group",
         "Is anisotropy a rare-token effect? cos_mean among the positions whose input token is in each fifth of "
-            + "the vocabulary ranked by training frequency (q1 most frequent, dark; q" + groups.size() + " rarest, "
-            + "light), against depth at the final step (left) and over training at depth " + depths.lastKey()
+            + "the vocabulary ranked by training frequency (q1 most frequent, dark blue; q" + groups.size() + " rarest, "
+            + "orange; the same colours as the cone), against depth at the final step (left) and over training at depth " + depths.lastKey()
             + " (right); dashed: all positions. Fixed axis." + (empty.isEmpty() ? "" : " No line for "
             + String.join(", ", empty) + ": fewer than two probe positions have a token of that group (a small "
             + "vocabulary's rare types may not occur in the probe set)."));
