@@ -58,6 +58,7 @@ public final class Probe {
     this.metrics = Metrics.create(settings.metrics());
     String coneHook = ConeVectors.resolve(settings.coneHook(), hooks, model.config().layers());
     this.cone = coneHook == null ? null : new ConeVectors(coneHook, settings.saveVectors(), run);
+    this.labels = ProbeLabels.sequenceClasses(this.batches).orElse(null); // supervised modalities: the class
   }
 
   private final Metric cosMean = Metrics.registry().create("cos_mean");

@@ -5,7 +5,6 @@ import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.data.TokenWindows;
 import org.anisoscope.io.Npy;
-import org.anisoscope.model.Model;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.probe.TokenGroups;
 import org.anisoscope.run.RunDirectory;
@@ -40,7 +39,7 @@ class ConeFilesTest {
     if (!resume) {
       Files.writeString(dir.resolve("config.conf"), "anisoscope {}\n");
     }
-    Model model = new Model(s.model().toConfig(TinyRun.VOCAB), Objectives.registry().create(s.objective()),
+    Network model = Network.ofTokens(s.model().toConfig(TinyRun.VOCAB), Objectives.registry().create(s.objective()),
         s.run().seed());
     int[] trainTokens = TinyRun.tokens(400, 1);
     TokenWindows data = new TokenWindows(trainTokens, TinyRun.tokens(120, 2), s.model().context(),
