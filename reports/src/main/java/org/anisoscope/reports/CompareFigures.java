@@ -104,6 +104,7 @@ final class CompareFigures {
     List<Double> all = new ArrayList<>();
     boolean any = false;
     boolean anyBand = false;
+    double widest = Double.NaN;
     OptionalInt dModel = OptionalInt.empty();
     for (Entry e : entries) {
       int deepest = deepest(e);
@@ -113,6 +114,7 @@ final class CompareFigures {
       all.addAll(y.values());
       all.addAll(lo.values());
       anyBand |= Plots.band(c, e.name() + " 95 %", normalised(lo, deepest), normalised(hi, deepest), e.colour());
+      widest = RunFigures.maxOf(widest, Plots.widestHalfWidth(lo, hi));
       any |= Plots.line(c, e.name(), normalised(y, deepest), e.colour());
       if (dModel.isEmpty()) {
         dModel = e.run().facts().integer("model.d-model");
@@ -128,7 +130,8 @@ final class CompareFigures {
     page.figure(Plots.png(c), metric + " against normalised depth, one line per run",
         (main ? "The paper's figure: " : "") + metric + " of each run at its last probe step against depth / "
             + "the run's deepest depth, so models of different depth line up (0 = hook_embed, 1 = the last "
-            + "block's output)" + (anyBand ? "; shaded: 95 % bootstrap interval over probe sequences" : "") + ". "
+            + "block's output)" + (anyBand ? "; shaded: 95 % bootstrap interval over probe sequences"
+            + Plots.widestNote(widest) : "") + ". "
             + info.caption() + ".");
   }
 

@@ -131,6 +131,28 @@ final class Plots {
     return true;
   }
 
+  /**
+   * The widest half-width (hi − lo) / 2 over the x values that {@code lo} and {@code hi} share, NaN when none: the
+   * captions say it, because a band narrower than its line is invisible and the reader should know why.
+   */
+  static double widestHalfWidth(Map<? extends Number, ? extends Number> lo, Map<? extends Number, ? extends Number> hi) {
+    double w = Double.NaN;
+    for (Map.Entry<? extends Number, ? extends Number> e : lo.entrySet()) {
+      Number h = hi.get(e.getKey());
+      if (h != null && Double.isFinite(h.doubleValue()) && Double.isFinite(e.getValue().doubleValue())) {
+        double half = (h.doubleValue() - e.getValue().doubleValue()) / 2;
+        w = Double.isNaN(w) ? half : Math.max(w, half);
+      }
+    }
+    return w;
+  }
+
+  /** "; the widest is ±0.0123" for a caption, or "" when there is no interval. */
+  static String widestNote(double halfWidth) {
+    return Double.isNaN(halfWidth) ? "" : " (the widest is ±" + Fmt.fixed(halfWidth, 4)
+        + (halfWidth < 0.004 ? ", thinner than the line" : "") + ")";
+  }
+
   /** A scatter series of points {@code (xs[i], ys[i])}, small translucent dots. */
   static void scatter(XYChart c, String name, double[] xs, double[] ys, Color color, int alpha) {
     XYSeries s = c.addSeries(name, xs, ys);

@@ -51,6 +51,7 @@ final class RunFigures {
     Plots.integerXAxis(c);
     List<Double> all = new ArrayList<>();
     boolean anyBand = false;
+    double widest = Double.NaN;
     for (int i = 0; i < shown.size(); i++) {
       long step = shown.get(i);
       Color col = Plots.sequential(i, shown.size());
@@ -65,6 +66,7 @@ final class RunFigures {
       all.addAll(y.values());
       all.addAll(lo.values());
       anyBand |= Plots.band(c, "step " + step + " 95 %", lo, hi, col);
+      widest = maxOf(widest, Plots.widestHalfWidth(lo, hi));
       Plots.line(c, "step " + step, y, col);
     }
     MetricInfo info = MetricInfo.of(COS, all, run.facts().integer("model.d-model"), OptionalInt.empty());
@@ -74,7 +76,7 @@ final class RunFigures {
             + "pairwise cosine of the probe vectors against depth, one line per probe step (dark = early, "
             + "light = late" + (shown.size() < steps.size() ? "; " + shown.size() + " of " + steps.size()
             + " probe steps, evenly spaced" : "") + ")" + (anyBand ? ", shaded: 95 % bootstrap interval over "
-            + "probe sequences" : "") + ". Fixed axis " + Fmt.num(info.lo()) + " … 1: 0 = isotropic, 1 = one "
+            + "probe sequences" + Plots.widestNote(widest) : "") + ". Fixed axis " + Fmt.num(info.lo()) + " … 1: 0 = isotropic, 1 = one "
             + "direction.");
   }
 
@@ -86,6 +88,7 @@ final class RunFigures {
     List<Double> all = new ArrayList<>();
     boolean any = false;
     boolean anyBand = false;
+    double widest = Double.NaN;
     int i = 0;
     for (Map.Entry<Integer, String> e : depths.entrySet()) {
       Color col = Plots.sequential(i++, depths.size());
@@ -93,6 +96,7 @@ final class RunFigures {
       SortedMap<Long, Double> y = p.series(e.getValue(), COS);
       all.addAll(y.values());
       anyBand |= Plots.band(c, name + " 95 %", p.series(e.getValue(), LO), p.series(e.getValue(), HI), col);
+      widest = maxOf(widest, Plots.widestHalfWidth(p.series(e.getValue(), LO), p.series(e.getValue(), HI)));
       any |= Plots.line(c, name, y, col);
     }
     if (!any) {
@@ -101,7 +105,8 @@ final class RunFigures {
     MetricInfo.of(COS, all, run.facts().integer("model.d-model"), OptionalInt.empty()).applyY(c);
     page.figure(Plots.png(c), "cos_mean over training, one line per depth",
         "When anisotropy appears: cos_mean of each depth against the training step (dark = embedding, light = "
-            + "last block)" + (anyBand ? ", shaded: 95 % bootstrap interval" : "") + ". Fixed axis.");
+            + "last block)" + (anyBand ? ", shaded: 95 % bootstrap interval" + Plots.widestNote(widest) : "")
+            + ". Fixed axis.");
   }
 
   static void cosHeatmap(RunData run, HtmlPage page) {
@@ -204,6 +209,10 @@ final class RunFigures {
             + " (right); dashed: all positions. Fixed axis." + (empty.isEmpty() ? "" : " No line for "
             + String.join(", ", empty) + ": fewer than two probe positions have a token of that group (a small "
             + "vocabulary's rare types may not occur in the probe set)."));
+  }
+
+  static double maxOf(double a, double b) {
+    return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
   }
 
   private static int groupIndex(String metric) {
