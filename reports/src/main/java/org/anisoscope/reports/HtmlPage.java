@@ -31,6 +31,7 @@ final class HtmlPage {
       table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
       th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
       th { background: #f5f5f5; }
+      td:first-child { white-space: nowrap; }
       td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; }
       code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
       pre { background: #f7f7f7; padding: 0.8em; overflow: auto; max-height: 32em; }
