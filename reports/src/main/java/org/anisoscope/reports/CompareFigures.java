@@ -197,7 +197,7 @@ final class CompareFigures {
           }
         }
         rows.add(List.of(Cell.swatch(e.colour(), e.name()), Cell.text(m), Cell.number(y.lastEntry().getValue()),
-            lo == null || hi == null ? Cell.missing() : Cell.text("[" + Fmt.fixed(lo, 4) + ", " + Fmt.fixed(hi, 4)
+            lo == null || hi == null ? Cell.missing() : Cell.text("[" + Fmt.fixed(lo, 4) + ",\u00a0" + Fmt.fixed(hi, 4)
                 + "]"),
             y.containsKey(0) ? Cell.number(y.get(0)) : Cell.missing(),
             max == null ? Cell.missing() : Cell.number(max.getValue()),
