@@ -3,7 +3,7 @@ package org.anisoscope.probe;
 import com.google.common.base.Preconditions;
 import org.anisoscope.io.Npy;
 import org.anisoscope.model.Hooks;
-import org.anisoscope.run.AtomicFiles;
+import org.anisoscope.files.AtomicFiles;
 import org.anisoscope.run.RunDirectory;
 
 import java.io.IOException;

@@ -2,6 +2,7 @@ package org.anisoscope.reports;
 
 import org.anisoscope.reports.CompareReport.Entry;
 import org.anisoscope.reports.HtmlPage.Cell;
+import org.anisoscope.files.Csv;
 import org.knowm.xchart.XYChart;
 
 import java.util.ArrayList;
@@ -214,7 +215,7 @@ final class CompareFigures {
 
   /** compare.csv: one row per run, metric and depth at the run's final step (drawn metrics, cos_mean first). */
   static String csv(List<Entry> entries, List<String> metrics) {
-    StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
+    StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');  // cells written by the one CSV writer (files)
     List<String> all = new ArrayList<>();
     all.add(RunReport.COS_MEAN);
     all.addAll(metrics);
@@ -228,14 +229,10 @@ final class CompareFigures {
       for (String m : all) {
         TreeMap<Integer, Double> lo = finalByDepth(e, m + "_ci_lo");
         TreeMap<Integer, Double> hi = finalByDepth(e, m + "_ci_hi");
-        finalByDepth(e, m).forEach((d, v) -> b.append(CompareReport.csvField(e.name())).append(',')
-            .append(CompareReport.csvField(e.run().facts().get("data.modality").orElse(""))).append(',')
-            .append(CompareReport.csvField(e.run().facts().get("objective.type").orElse(""))).append(',')
-            .append(step).append(',').append(d).append(',')
-            .append(String.format(Locale.ROOT, "%.6f", deepest == 0 ? 0 : d / (double) deepest)).append(',')
-            .append(p.depthHooks().get(d)).append(',').append(m).append(',').append(v).append(',')
-            .append(lo.containsKey(d) ? lo.get(d).toString() : "").append(',')
-            .append(hi.containsKey(d) ? hi.get(d).toString() : "").append('\n'));
+        finalByDepth(e, m).forEach((d, v) -> b.append(Csv.row(java.util.Arrays.asList(e.name(),
+            e.run().facts().get("data.modality").orElse(""), e.run().facts().get("objective.type").orElse(""), step, d,
+            String.format(Locale.ROOT, "%.6f", deepest == 0 ? 0 : d / (double) deepest), p.depthHooks().get(d), m, v,
+            lo.get(d), hi.get(d)))));
       }
     }
     return b.toString();

@@ -142,10 +142,6 @@ public final class CompareReport {
     return b.toString();
   }
 
-  static String csvField(String s) {
-    return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-  }
-
   private static String html(List<Entry> entries, List<String> metrics) {
     HtmlPage page = new HtmlPage("anisoscope comparison: " + entries.size() + " runs");
     page.h2("Runs");
