@@ -28,8 +28,16 @@ import org.bytedeco.javacpp.SizeTPointer;
 public final class Nvrtc {
   private Nvrtc() {}
 
+  /** NVRTC 12.x's note for sm_70/sm_72 (CUDA 13 drops them); not a problem of the source. */
+  public static final String DEPRECATED_ARCH = "Architectures prior to '<compute/sm>_75' are deprecated";
+
   /** The result of one compilation: the CUBIN (empty on failure) and NVRTC's log (warnings, errors). */
-  public record Result(String source, String arch, boolean ok, byte[] cubin, String log) {}
+  public record Result(String source, String arch, boolean ok, byte[] cubin, String log) {
+    /** The log without {@link #DEPRECATED_ARCH} lines. */
+    public String warnings() {
+      return log.lines().filter(l -> !l.contains(DEPRECATED_ARCH)).reduce("", (a, b) -> a + b + "\n").trim();
+    }
+  }
 
   /** NVRTC's version, e.g. "12.9". */
   public static String version() {
@@ -61,10 +69,6 @@ public final class Nvrtc {
   public static Result compile(String sourceName, String source, int arch) {
     List<String> options = new ArrayList<>(List.of("--gpu-architecture=sm_" + arch, "--std=c++17",
         "--device-int128", "-default-device", "--restrict"));
-    if (arch < 75) {
-      // NVRTC 12.9 warns that sm_70 and sm_72 are deprecated (CUDA 13 drops them); the code is the same
-      options.add("-Wno-deprecated-gpu-targets");
-    }
     options.addAll(KernelSources.options(source));
     // every native string stays referenced until the compilation is over (JavaCPP frees a Pointer once unreachable)
     List<BytePointer> keep = new ArrayList<>();

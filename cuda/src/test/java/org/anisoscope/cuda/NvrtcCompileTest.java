@@ -38,8 +38,8 @@ class NvrtcCompileTest {
         Nvrtc.Result r = Nvrtc.compile(source, arch);
         if (!r.ok()) {
           problems.add(source + " for " + r.arch() + ": " + r.log());
-        } else if (r.log().toLowerCase().contains("warning")) {
-          problems.add(source + " for " + r.arch() + " warns: " + r.log());
+        } else if (r.warnings().toLowerCase().contains("warning")) {
+          problems.add(source + " for " + r.arch() + " warns: " + r.warnings());
         } else {
           // an ELF object (CUBIN), not PTX text
           assertTrue(r.cubin().length > 4 && ByteBuffer.wrap(r.cubin()).getInt() == 0x7f454c46,
