@@ -392,6 +392,7 @@ public final class CudaDevice implements Device {
   private CudaBuf scratch(long n) {
     if (scratch == null || scratch.length() < n) {
       if (scratch != null) {
+        synchronize(); // queued kernels may still read the old buffer
         owned.remove(scratch);
         cuMemFree(scratch.address());
       }
@@ -404,6 +405,7 @@ public final class CudaDevice implements Device {
   private CudaBuf ints(int[] values) {
     if (ints == null || ints.length() < values.length) {
       if (ints != null) {
+        synchronize();
         owned.remove(ints);
         cuMemFree(ints.address());
       }
