@@ -246,6 +246,39 @@ public final class CudaDevice implements Device {
     launch("softmax.cu", "softmax_backward", rows, 1, BLOCK, args().p(probs).p(dP).i(rows).i(t).f(scale));
   }
 
+  /** The largest head width {@code attention.cu} takes (32 lanes × ANISO_ATTN_U columns). */
+  public static final int FUSED_MAX_HEAD_DIM = 256;
+
+  /**
+   * Fused attention ({@code attention.cu}): y = softmax(scale·q·kᵀ, masks)·v over plain {@code [count, t, d]} heads
+   * without storing the {@code [t, t]} probabilities; {@code lse [count·t]} keeps each query row's log-sum-exp for
+   * the backward pass. Correctness first: one warp per row, no tiling (see the source).
+   */
+  public void attentionFusedForward(int count, int heads, int t, int d, Buf q, Buf k, Buf v, Buf y, Buf lse,
+      float scale, boolean causal, Buf keyMask) {
+    Preconditions.checkArgument(d <= FUSED_MAX_HEAD_DIM, "fused attention takes heads up to %s wide, not %s",
+        FUSED_MAX_HEAD_DIM, d);
+    launch("attention.cu", "attn_forward", warpsGrid((long) count * t), 1, 128, args().p(q).p(k).p(v).p(y).p(lse)
+        .i(count).i(heads).i(t).i(d).f(scale).i(causal ? 1 : 0).a(keyMask == null ? 0 : addr(keyMask)));
+  }
+
+  /** dq, dk, dv of {@link #attentionFusedForward} from its y and lse; {@code delta [count·t]} is scratch. */
+  public void attentionFusedBackward(int count, int heads, int t, int d, Buf q, Buf k, Buf v, Buf y, Buf lse, Buf dy,
+      Buf dq, Buf dk, Buf dv, Buf delta, float scale, boolean causal, Buf keyMask) {
+    Preconditions.checkArgument(d <= FUSED_MAX_HEAD_DIM, "fused attention takes heads up to %s wide, not %s",
+        FUSED_MAX_HEAD_DIM, d);
+    long mask = keyMask == null ? 0 : addr(keyMask);
+    launch("attention.cu", "attn_backward_dq", warpsGrid((long) count * t), 1, 128, args().p(q).p(k).p(v).p(y)
+        .p(lse).p(dy).p(dq).p(delta).i(count).i(heads).i(t).i(d).f(scale).i(causal ? 1 : 0).a(mask));
+    launch("attention.cu", "attn_backward_dkdv", warpsGrid((long) count * t), 1, 128, args().p(q).p(k).p(v).p(lse)
+        .p(dy).p(delta).p(dk).p(dv).i(count).i(heads).i(t).i(d).f(scale).i(causal ? 1 : 0).a(mask));
+  }
+
+  /** Blocks of 128 threads (4 warps) for one warp per row. */
+  private static int warpsGrid(long rows) {
+    return (int) ((rows + 3) / 4);
+  }
+
   @Override
   public double[] crossEntropy(Buf logits, int[] targets, Buf probs, int rows, int vocab) {
     Preconditions.checkArgument(targets.length == rows, "%s targets for %s rows", targets.length, rows);

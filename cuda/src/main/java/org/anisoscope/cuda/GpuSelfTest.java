@@ -172,7 +172,7 @@ public final class GpuSelfTest {
         both(d -> d.attentionForward(count, heads, t, hd, q.on(d), k.on(d), v.on(d), p.on(d), out.on(d), 0.17f,
             causal, masked ? mask.on(d) : null));
         compare(what + " P", p, gemmTol * 10);
-        compare(what + " y", out, gemmTol * 10);
+        float[] yExp = compare(what + " y", out, gemmTol * 10);
         Pair dyo = pair(random(count * t * hd));
         Pair dq = pair(new float[count * t * hd]);
         Pair dk = pair(new float[count * t * hd]);
@@ -180,9 +180,22 @@ public final class GpuSelfTest {
         Pair scratch = pair(new float[count * t * t]);
         both(d -> d.attentionBackward(count, heads, t, hd, q.on(d), k.on(d), v.on(d), p.on(d), dyo.on(d), dq.on(d),
             dk.on(d), dv.on(d), scratch.on(d), 0.17f, causal, masked ? mask.on(d) : null));
-        compare(what + " dq", dq, gemmTol * 10);
-        compare(what + " dk", dk, gemmTol * 10);
-        compare(what + " dv", dv, gemmTol * 10);
+        float[] dqExp = compare(what + " dq", dq, gemmTol * 10);
+        float[] dkExp = compare(what + " dk", dk, gemmTol * 10);
+        float[] dvExp = compare(what + " dv", dv, gemmTol * 10);
+        if (gpu != null) { // the fused kernels (attention.cu) against the same CPU results
+          Buf yf = gpu.alloc(count * t * hd);
+          Buf lse = gpu.alloc(count * t);
+          Buf mk = masked ? mask.g : null;
+          gpu.attentionFusedForward(count, heads, t, hd, q.g, k.g, v.g, yf, lse, 0.17f, causal, mk);
+          compare(what + " fused y", yExp, gpu.download(yf), 1e-4);
+          Buf[] g = {gpu.alloc(count * t * hd), gpu.alloc(count * t * hd), gpu.alloc(count * t * hd)};
+          gpu.attentionFusedBackward(count, heads, t, hd, q.g, k.g, v.g, yf, lse, dyo.g, g[0], g[1], g[2],
+              gpu.alloc(count * t), 0.17f, causal, mk);
+          compare(what + " fused dq", dqExp, gpu.download(g[0]), 1e-4);
+          compare(what + " fused dk", dkExp, gpu.download(g[1]), 1e-4);
+          compare(what + " fused dv", dvExp, gpu.download(g[2]), 1e-4);
+        }
       }
     }
     // cross-entropy (one ignored row)
@@ -307,11 +320,13 @@ public final class GpuSelfTest {
     }
   }
 
-  private void compare(String what, Pair p, double tol) {
+  /** Compares and returns the CPU's result (for further comparisons on the GPU only). */
+  private float[] compare(String what, Pair p, double tol) {
     float[] c = expected(what, () -> cpu.download(p.c));
     if (gpu != null) {
       compare(what, c, gpu.download(p.g), tol);
     }
+    return c;
   }
 
   /** The CPU's result: computed (and recorded with --record) or read from the --golden file. */

@@ -12,7 +12,7 @@ import java.util.List;
 public final class KernelSources {
   /** Every kernel source; each is one NVRTC program (one module). */
   public static final List<String> SOURCES = List.of("layernorm.cu", "gelu.cu", "bias.cu", "softmax.cu",
-      "xent.cu", "embedding.cu", "dropout.cu", "adamw.cu", "norms.cu");
+      "xent.cu", "embedding.cu", "dropout.cu", "adamw.cu", "norms.cu", "attention.cu");
   /** Headers the sources include by name. */
   public static final List<String> HEADERS = List.of("common.cuh");
 
