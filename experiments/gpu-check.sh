@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GPU checks of the CUDA device layer (issue 20), all in one go; everything is logged under a directory it prints.
-#   experiments/gpu-check.sh [--log DIR]               on a machine with Java 17, Maven and an NVIDIA GPU
+#   experiments/gpu-check.sh [--log DIR] [--cuda 13|12]  on a machine with Java 17, Maven and an NVIDIA GPU
 #   experiments/gpu-check.sh --bundle DIR [--cuda 13|12]  here, without a GPU: builds DIR (about 50 MB) to copy to
 #                                                      a GPU machine that has neither Maven nor a network
 #   bash DIR/run.sh [LOGDIR]                           on that GPU machine (LOGDIR defaults to DIR/logs)
