@@ -1,5 +1,6 @@
 package org.anisoscope.model;
 
+import org.anisoscope.train.Network;
 import org.anisoscope.data.Batch;
 import org.anisoscope.objective.CausalLm;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ class ModelGradientTest {
   }
 
   private static void checkModel(ModelConfig cfg) {
-    Model m = new Model(cfg, CausalLm::new, 7);
+    Network m = Network.ofTokens(cfg, CausalLm::new, 7);
     // Non-trivial gains and biases so every path carries gradient.
     m.params().values().addi(GradientCheck.random(3, m.params().values().shape()).muli(0.3));
     Batch b = batch();
@@ -55,7 +56,7 @@ class ModelGradientTest {
 
   @Test
   void initialLossIsNearLogVocab() {
-    Model m = new Model(ModelConfig.tiny(7, 4, true, DataType.DOUBLE), CausalLm::new, 1);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, true, DataType.DOUBLE), CausalLm::new, 1);
     assertEquals(Math.log(7), m.forward(batch(), false).loss(), 0.05);
   }
 }

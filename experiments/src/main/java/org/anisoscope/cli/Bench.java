@@ -5,10 +5,10 @@ import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.model.Blas;
 import org.anisoscope.model.Kernels;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.train.AdamW;
+import org.anisoscope.train.Network;
 import org.anisoscope.util.Parallel;
 import org.anisoscope.util.Seeds;
 import org.anisoscope.util.Timing;
@@ -88,7 +88,7 @@ public final class Bench implements Callable<Integer> {
           mc.dFf(), mc.context(), s.train().batchSize(), vocab, steps, warmup, s.run().seed(), mc.dropout());
       return 0;
     }
-    Model model = new Model(mc, Objectives.registry().create(s.objective()), s.run().seed());
+    Network model = Network.ofTokens(mc, Objectives.registry().create(s.objective()), s.run().seed());
     AdamW adam = new AdamW(model.params(), s.train().beta1(), s.train().beta2(), 1e-8, s.train().weightDecay());
     int b = s.train().batchSize();
     int t = mc.context();
@@ -170,7 +170,7 @@ public final class Bench implements Callable<Integer> {
    * One full training step as the trainer runs it: forward, backward, gradient norm and clipping, AdamW, the check
    * that the parameters are finite; returns the loss.
    */
-  private static double step(Model model, AdamW adam, Batch batch, double gradClip, double lr) {
+  private static double step(Network model, AdamW adam, Batch batch, double gradClip, double lr) {
     double loss = model.forwardBackward(batch).loss();
     double norm = Kernels.norm2(model.params().grads());
     if (norm > gradClip && gradClip > 0) {
