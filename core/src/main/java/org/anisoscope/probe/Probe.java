@@ -78,6 +78,9 @@ public final class Probe {
     int row = 0;
     int seqOffset = 0;
     for (Batch b : batches) {
+      // every probe row is a real position: a padded one would enter the metrics
+      com.google.common.base.Preconditions.checkArgument(b.padding() == null,
+          "probe batches must not be padded (padded positions would enter the metrics)");
       model.hidden(b);
       Map<String, INDArray> live = model.hooks(b.size(), b.seq());
       int rows = b.positions();
