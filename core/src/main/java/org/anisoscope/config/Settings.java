@@ -40,7 +40,7 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
     return new Settings(k, configName, RunSettings.read(k), model, TrainSettings.read(k),
         ProbeSettings.read(k), objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
         k.doubleIn("anisoscope.objective.temperature", 1e-4, 100.0),
-        k.oneOf("anisoscope.data.modality", java.util.Set.of("text")));
+        k.oneOf("anisoscope.data.modality", java.util.Set.of("text", "audio")));
   }
 
   public Config config() {

@@ -11,7 +11,10 @@ public final class Objectives {
       // Their head size comes from the data (classes, target width): the modality builds them with
       // Classification.factory / MaskedRegression.factory; registered so objective.type accepts the names.
       .register(Classification.NAME, () -> Objectives::needsData)
-      .register(MaskedRegression.NAME, () -> Objectives::needsData);
+      .register(MaskedRegression.NAME, () -> Objectives::needsData)
+      // audio (built by AudioData): HuBERT-style cluster prediction (k from the data), wav2vec 2.0-style contrastive
+      .register(MaskedCluster.NAME, () -> Objectives::needsData)
+      .register(Wav2VecContrastive.NAME, () -> Objectives::needsData);
 
   private Objectives() {
   }

@@ -1,6 +1,7 @@
 package org.anisoscope.objective;
 
 import com.google.common.base.Preconditions;
+import org.anisoscope.data.Batch;
 import org.anisoscope.model.Blas;
 import org.anisoscope.model.Buffers;
 import org.anisoscope.model.Param;
@@ -25,10 +26,16 @@ import java.util.SplittableRandom;
  * {@code contrastive_acc}: the share of masked positions whose true target has the strictly highest similarity
  * (chance 1/(K+1) when every utterance has at least K+1 masked positions).
  *
+ * <p>The targets are the frontend's linear projection {@code x W_f + b_f} of each frame's real input (the
+ * {@link org.anisoscope.model.PatchEmbedding}'s {@code patch.W}, {@code patch.b}), before the mask embedding and
+ * the position rows: with the position row a target would name its own position, and the task would be solved
+ * by position alone. No gradient flows into them (wav2vec 2.0 stops it at the quantiser's input for the same
+ * reason: the targets must not chase the predictions).
+ *
  * <p>Draws are a pure function of the batch's mask pattern (no hidden state), so a repeated forward pass of
  * the same batch (gradient checks, a resumed run) draws the same distractors.
  */
-public final class Wav2VecContrastive {
+public final class Wav2VecContrastive implements Objective {
   public static final String NAME = "wav2vec-contrastive";
   public static final String ACC = "contrastive_acc";
   private final Param weight; // [C, D]
@@ -37,6 +44,8 @@ public final class Wav2VecContrastive {
   private final int distractors;
   private final double temperature;
   private final Buffers buf;
+  private final Param frontW;  // [F, C] the frontend's projection (read only)
+  private final Param frontB;  // [1, C]
   // state of the last forward pass, read by backward
   private int[] anchors;      // masked positions, in order
   private int[][] cands;      // per anchor: [true target, distractors...]
@@ -54,8 +63,49 @@ public final class Wav2VecContrastive {
         1.0 / Math.sqrt(dModel), true);
     this.bias = store.declare("ctx_head.b", new long[] {1, targetDim}, ParamStore.Init.ZEROS, 0, false);
     this.buf = new Buffers(store.dtype());
+    this.frontW = store.params().stream().anyMatch(p -> p.name().equals("patch.W")) ? store.get("patch.W") : null;
+    this.frontB = frontW == null ? null : store.get("patch.b");
   }
 
+  /** K distractors, cosine over temperature τ; targets from the float-input frontend of the same store. */
+  public static ObjectiveFactory factory(int distractors, double temperature) {
+    return (store, cfg, frontend) -> {
+      Preconditions.checkArgument(!cfg.causal(), "%s needs a bidirectional model (model.causal = false)", NAME);
+      return new Wav2VecContrastive(store, cfg.dModel(), cfg.dModel(), distractors, temperature);
+    };
+  }
+
+  @Override
+  public LossResult forward(INDArray hidden, Batch batch) {
+    Preconditions.checkArgument(batch.masked() != null && batch.inputs() != null,
+        "%s needs float inputs and masked positions in the batch", NAME);
+    Preconditions.checkState(frontW != null, "%s needs the float-input frontend (patch.W) in the same store", NAME);
+    return forward(hidden, batch.masked(), targets(batch), batch.size(), batch.seq());
+  }
+
+  /** {@code x W_f + b_f} {@code [n, C]}: the frontend's projection of the unmasked inputs, a constant here. */
+  INDArray targets(Batch batch) {
+    int n = batch.positions();
+    int f = batch.inputs().width();
+    INDArray x = buf.get("x", n, f).assign(Nd4j.createFromArray(batch.inputs().values()).reshape(n, f)
+        .castTo(frontW.value().dataType()));                         // [n, F]
+    INDArray q = buf.get("q", n, frontW.shape()[1]);                 // [n, C]
+    q.assign(0.0).addiRowVector(frontB.value());
+    Blas.gemm(x, frontW.value(), q, false, false, 1.0, 1.0);
+    return q;
+  }
+
+  @Override
+  public INDArray backward(INDArray hidden, Batch batch) {
+    return backward(hidden);
+  }
+
+  @Override
+  public boolean requiresCausal() {
+    return false;
+  }
+
+  @Override
   public String name() {
     return NAME;
   }
@@ -191,6 +241,7 @@ public final class Wav2VecContrastive {
     return Math.sqrt(s);
   }
 
+  @Override
   public List<String> scalarNames() {
     return List.of(ACC);
   }
