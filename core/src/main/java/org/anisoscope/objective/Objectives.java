@@ -21,8 +21,8 @@ public final class Objectives {
 
   private static Objective needsData(org.anisoscope.model.ParamStore store, org.anisoscope.model.ModelConfig cfg,
       org.anisoscope.model.Frontend frontend) {
-    throw new IllegalStateException("this objective's head size comes from the data: build it with "
-        + "Classification.factory or MaskedRegression.factory");
+    throw new IllegalStateException("this objective's head size comes from the data: its modality builds it "
+        + "(Classification.factory, MaskedRegression.factory, MaskedCluster.factory, Wav2VecContrastive.factory)");
   }
 
   public static Registry<ObjectiveFactory> registry() {

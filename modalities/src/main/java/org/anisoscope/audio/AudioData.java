@@ -175,8 +175,8 @@ public final class AudioData implements ModalityData {
 
   @Override
   public String describe() {
-    return String.format(Locale.ROOT, "%d train / %d val utterances (%.1f / %.1f min, split by %s), %s frames of "
-            + "%d values every 20 ms%s", corpus.train.size(), corpus.val.size(), AudioCorpus.minutes(corpus.train),
+    return String.format(Locale.ROOT, "%d train / %d val utterances (%.1f / %.1f min, split by %s), %s features "
+            + "(%d values per 20 ms frame)%s", corpus.train.size(), corpus.val.size(), AudioCorpus.minutes(corpus.train),
         AudioCorpus.minutes(corpus.val), split.bySpeaker() ? "speaker" : "utterance", features.key(),
         features.width(), kmeans == null ? "" : String.format(Locale.ROOT, "; k-means %d clusters (%d iterations)",
             kmeans.k(), kmeans.iterations()));
