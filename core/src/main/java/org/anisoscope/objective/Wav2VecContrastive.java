@@ -26,11 +26,13 @@ import java.util.SplittableRandom;
  * {@code contrastive_acc}: the share of masked positions whose true target has the strictly highest similarity
  * (chance 1/(K+1) when every utterance has at least K+1 masked positions).
  *
- * <p>The targets are the frontend's linear projection {@code x W_f + b_f} of each frame's real input (the
- * {@link org.anisoscope.model.PatchEmbedding}'s {@code patch.W}, {@code patch.b}), before the mask embedding and
- * the position rows: with the position row a target would name its own position, and the task would be solved
- * by position alone. No gradient flows into them (wav2vec 2.0 stops it at the quantiser's input for the same
- * reason: the targets must not chase the predictions).
+ * <p>The targets are the frontend's linear projection {@code x W_f} of each frame's real input (the
+ * {@link org.anisoscope.model.PatchEmbedding}'s {@code patch.W}), before its bias, the mask embedding and the
+ * position rows: with the position row a target would name its own position, and the task would be solved by
+ * position alone; the bias, shared by every target, would let the loss fall to ln(K + 1) by shrinking
+ * {@code W_f} until all candidates look alike (measured: a first run sat at chance accuracy). The cosine is
+ * blind to the scale of {@code W_f}. No gradient flows into the targets (wav2vec 2.0 stops it at the
+ * quantiser's input for the same reason: the targets must not chase the predictions).
  *
  * <p>Draws are a pure function of the batch's mask pattern (no hidden state), so a repeated forward pass of
  * the same batch (gradient checks, a resumed run) draws the same distractors.
@@ -45,7 +47,6 @@ public final class Wav2VecContrastive implements Objective {
   private final double temperature;
   private final Buffers buf;
   private final Param frontW;  // [F, C] the frontend's projection (read only)
-  private final Param frontB;  // [1, C]
   // state of the last forward pass, read by backward
   private int[] anchors;      // masked positions, in order
   private int[][] cands;      // per anchor: [true target, distractors...]
@@ -64,7 +65,6 @@ public final class Wav2VecContrastive implements Objective {
     this.bias = store.declare("ctx_head.b", new long[] {1, targetDim}, ParamStore.Init.ZEROS, 0, false);
     this.buf = new Buffers(store.dtype());
     this.frontW = store.params().stream().anyMatch(p -> p.name().equals("patch.W")) ? store.get("patch.W") : null;
-    this.frontB = frontW == null ? null : store.get("patch.b");
   }
 
   /** K distractors, cosine over temperature τ; targets from the float-input frontend of the same store. */
@@ -83,15 +83,14 @@ public final class Wav2VecContrastive implements Objective {
     return forward(hidden, batch.masked(), targets(batch), batch.size(), batch.seq());
   }
 
-  /** {@code x W_f + b_f} {@code [n, C]}: the frontend's projection of the unmasked inputs, a constant here. */
+  /** {@code x W_f} {@code [n, C]}: the frontend's projection of the unmasked inputs, a constant here. */
   INDArray targets(Batch batch) {
     int n = batch.positions();
     int f = batch.inputs().width();
     INDArray x = buf.get("x", n, f).assign(Nd4j.createFromArray(batch.inputs().values()).reshape(n, f)
         .castTo(frontW.value().dataType()));                         // [n, F]
     INDArray q = buf.get("q", n, frontW.shape()[1]);                 // [n, C]
-    q.assign(0.0).addiRowVector(frontB.value());
-    Blas.gemm(x, frontW.value(), q, false, false, 1.0, 1.0);
+    Blas.gemm(x, frontW.value(), q, false, false, 1.0, 0.0);
     return q;
   }
 
