@@ -31,7 +31,10 @@ import java.util.SplittableRandom;
  * position rows: with the position row a target would name its own position, and the task would be solved by
  * position alone; the bias, shared by every target, would let the loss fall to ln(K + 1) by shrinking
  * {@code W_f} until all candidates look alike (measured: a first run sat at chance accuracy). The cosine is
- * blind to the scale of {@code W_f}. No gradient flows into the targets (wav2vec 2.0 stops it at the
+ * blind to the scale of {@code W_f}. Each sequence's targets are then centred on their mean over its real
+ * (unpadded) frames, as data2vec normalises its targets per utterance (Baevski et al. 2022, §3.3): otherwise the
+ * utterance's mean spectrum, shared by the true target and every distractor, is an easy answer that scores all
+ * candidates alike (measured: loss stuck at ln(K + 1)). No gradient flows into the targets (wav2vec 2.0 stops it at the
  * quantiser's input for the same reason: the targets must not chase the predictions).
  *
  * <p>Draws are a pure function of the batch's mask pattern (no hidden state), so a repeated forward pass of
@@ -83,7 +86,10 @@ public final class Wav2VecContrastive implements Objective {
     return forward(hidden, batch.masked(), targets(batch), batch.size(), batch.seq());
   }
 
-  /** {@code x W_f} {@code [n, C]}: the frontend's projection of the unmasked inputs, a constant here. */
+  /**
+   * {@code x W_f} {@code [n, C]}, centred per sequence over its real frames: the frontend's projection of the
+   * unmasked inputs, a constant here.
+   */
   INDArray targets(Batch batch) {
     int n = batch.positions();
     int f = batch.inputs().width();
@@ -91,6 +97,21 @@ public final class Wav2VecContrastive implements Objective {
         .castTo(frontW.value().dataType()));                         // [n, F]
     INDArray q = buf.get("q", n, frontW.shape()[1]);                 // [n, C]
     Blas.gemm(x, frontW.value(), q, false, false, 1.0, 0.0);
+    int seq = batch.seq();
+    boolean[] pad = batch.padding();
+    for (int s = 0; s < batch.size(); s++) {
+      INDArray rows = q.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) s * seq, (long) (s + 1) * seq),
+          org.nd4j.linalg.indexing.NDArrayIndex.all());                 // [T, C] view
+      int real = 0;
+      INDArray mean = Nd4j.zeros(q.dataType(), 1, q.size(1));
+      for (int t = 0; t < seq; t++) {
+        if (pad == null || !pad[s * seq + t]) {
+          mean.addi(rows.getRow(t));
+          real++;
+        }
+      }
+      rows.subiRowVector(mean.divi(Math.max(1, real)));
+    }
     return q;
   }
 

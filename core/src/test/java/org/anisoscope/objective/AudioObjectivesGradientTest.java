@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Random;
 
@@ -100,10 +101,15 @@ class AudioObjectivesGradientTest {
     check("network", m.params().values(), m.params().grads(),
         () -> w.forward(m.model().forward(b, false), b.masked(), fixed, 2, T).loss(), 150);
     paddingIsInert(m, b);
-    // and the targets really are the projection x W of the unmasked inputs: no bias, no position row
+    // and the targets really are the projection x W of the unmasked inputs (no bias, no position row), each
+    // sequence centred on the mean over its real frames (sequence 1: its first 3 rows; padded rows shifted too)
     Param pw = m.params().get("patch.W");
     INDArray x = Nd4j.createFromArray(b.inputs().values()).reshape(2 * T, F).castTo(DataType.DOUBLE);
-    INDArray want = x.mmul(pw.value());
+    INDArray want = x.mmul(pw.value());                                   // [2T, C]
+    INDArray mean0 = want.get(NDArrayIndex.interval(0, T), NDArrayIndex.all()).mean(0);
+    INDArray mean1 = want.get(NDArrayIndex.interval(T, T + 3), NDArrayIndex.all()).mean(0);
+    want.get(NDArrayIndex.interval(0, T), NDArrayIndex.all()).subiRowVector(mean0);
+    want.get(NDArrayIndex.interval(T, 2 * T), NDArrayIndex.all()).subiRowVector(mean1);
     assertEquals(0, want.sub(fixed).norm2Number().doubleValue(), 1e-12);
   }
 }
