@@ -27,4 +27,13 @@ final class Modalities {
       default -> TextData.load(s);
     };
   }
+
+  /** The data of a resumed run, with the artefacts it saved in {@code runDir} (a vocabulary is never refitted). */
+  static ModalityData loadForResume(Settings s, java.nio.file.Path runDir) throws java.io.IOException {
+    return switch (s.modality()) {
+      // audio: the split and the k-means are pure functions of the data and run.seed, recomputed identically
+      case AudioData.MODALITY -> AudioData.load(s);
+      default -> TextData.loadForResume(s, runDir);
+    };
+  }
 }
