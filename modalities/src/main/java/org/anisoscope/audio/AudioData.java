@@ -4,6 +4,7 @@ import org.anisoscope.config.Keys;
 import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.BatchSource;
+import org.anisoscope.files.BadInputException;
 import org.anisoscope.model.PatchEmbedding;
 import org.anisoscope.objective.MaskedCluster;
 import org.anisoscope.objective.MaskedRegression;
@@ -82,6 +83,15 @@ public final class AudioData implements ModalityData {
     validate(s);
     Keys k = s.keys();
     Path path = Path.of(k.string(P + "path"));
+    try {
+      return load(s, k, path);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      // the readers' one-line messages name the file (manifest line, WAV) and what was expected: bad input
+      throw new BadInputException(e.getMessage(), e);
+    }
+  }
+
+  private static AudioData load(Settings s, Keys k, Path path) {
     List<Utterance> all = AudioManifest.load(path);
     int limit = k.config().getInt(P + "train-limit");
     AudioSplit split = AudioSplit.of(all, k.config().getDouble(P + "val-fraction"), s.run().seed());
