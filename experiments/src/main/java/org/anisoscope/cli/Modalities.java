@@ -1,6 +1,7 @@
 package org.anisoscope.cli;
 
 import org.anisoscope.config.Settings;
+import org.anisoscope.image.ImageData;
 import org.anisoscope.text.TextData;
 import org.anisoscope.train.ModalityData;
 
@@ -14,10 +15,16 @@ final class Modalities {
 
   /** Checks the modality's keys (and that its data exists) before anything is written. */
   static void validate(Settings s) {
-    TextData.validate(s);
+    switch (s.modality()) {
+      case ImageData.MODALITY -> ImageData.validate(s);
+      default -> TextData.validate(s);
+    }
   }
 
   static ModalityData load(Settings s) {
-    return TextData.load(s);
+    return switch (s.modality()) {
+      case ImageData.MODALITY -> ImageData.load(s);
+      default -> TextData.load(s);
+    };
   }
 }
