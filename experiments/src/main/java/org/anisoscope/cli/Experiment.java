@@ -40,6 +40,9 @@ public final class Experiment {
   public Path run(Path config, List<String> overrides, List<String> commandLine) throws IOException {
     Settings s = Settings.load(config, overrides);
     Modalities.validate(s);
+    if (!ControlExperiment.type(s).isEmpty()) {   // a DL4J control instead of the Transformer
+      return new ControlExperiment(out).run(s, commandLine);
+    }
     String name = s.run().name().isEmpty()
         ? s.configName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         : s.run().name();
@@ -62,6 +65,10 @@ public final class Experiment {
     RunDirectory run = RunDirectory.open(runDir);
     Settings s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
         .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
+    if (!ControlExperiment.type(s).isEmpty()) {
+      throw new org.anisoscope.config.SettingsException(runDir + ": a DL4J control run (control.type = "
+          + ControlExperiment.type(s) + ") keeps no checkpoint and cannot be resumed; start it again");
+    }
     ModalityData data = Modalities.load(s);
     int stale = run.removeStaleTemporaryFiles();
     if (stale > 0) {

@@ -99,6 +99,43 @@ class ImageRunTest {
     }
   }
 
+  /** The DL4J CNN control: the same run files, the same metric rows, accuracy in eval.csv; no resume. */
+  @Test
+  void theCnnControlWritesTheSameRunFiles() throws Exception {
+    Path conf = config(data(), "classification");
+    int code = run(conf.toString(), "control.type=cnn", "control.cnn.channels=[2, 3]", "control.cnn.kernel=3",
+        "control.cnn.dense=4", "run.name=cnn");
+    String log = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + log);
+    Path run = tmp.resolve("runs").resolve("cnn");
+    CsvTable probes = CsvTable.read(run.resolve("probes.csv"));
+    java.util.Set<String> hooks = new java.util.TreeSet<>();
+    boolean denseIntra = false;
+    for (int r = 0; r < probes.rowCount(); r++) {
+      hooks.add(probes.string(r, "hook"));
+      assertTrue(Double.isFinite(probes.number(r, "value")), "row " + r);
+      denseIntra |= probes.string(r, "hook").equals("blocks.4.hook_resid_post")
+          && probes.string(r, "metric").equals("cos_mean_intra");
+    }
+    // conv, pool, conv, pool, dense; not the output layer
+    assertEquals(java.util.Set.of("blocks.0.hook_resid_post", "blocks.1.hook_resid_post",
+        "blocks.2.hook_resid_post", "blocks.3.hook_resid_post", "blocks.4.hook_resid_post"), hooks);
+    assertFalse(denseIntra, "cos_mean_intra of one vector per image");
+    CsvTable eval = CsvTable.read(run.resolve("eval.csv"));
+    assertEquals(2, eval.rowCount());
+    double loss0 = eval.number(0, "loss");
+    assertTrue(loss0 > 0 && loss0 < 3 * Math.log(10), "initial cross-entropy " + loss0);  // no weight-decay term
+    assertTrue(Files.exists(run.resolve("train.csv")) && Files.exists(run.resolve("report/index.html")));
+    assertTrue(Files.readString(run.resolve("provenance.json")).contains("dl4j-cnn"));
+    assertEquals(Main.BAD_INPUT, run(conf.toString(), "control.type=cnn", "control.cnn.channels=[0]",
+        "run.name=cnn2"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("control.cnn.channels"));
+    assertFalse(Files.exists(tmp.resolve("runs").resolve("cnn2")));
+    code = run("--resume", run.toString());
+    assertEquals(Main.BAD_INPUT, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot be resumed"));
+  }
+
   private String assertBadInput(int code, String... mustContain) {
     String e = err.toString(StandardCharsets.UTF_8).strip();
     assertEquals(Main.BAD_INPUT, code, "exit code; stderr: " + e);

@@ -50,7 +50,7 @@ public final class ImageData implements ModalityData {
   /** Validates every {@code data.image} key without reading any data (before a run directory exists). */
   public static void validate(Settings s) {
     Keys k = s.keys();
-    int p = k.intIn("anisoscope.data.image.patch-size", 1, 64);
+    k.intIn("anisoscope.data.image.patch-size", 1, 64);
     k.bool("anisoscope.data.image.cls-token");
     k.doubleIn("anisoscope.data.image.mask-ratio", 0.01, 0.99);
     k.intIn("anisoscope.data.image.shift", 0, 16);
@@ -63,24 +63,22 @@ public final class ImageData implements ModalityData {
     if (s.model().causal()) {
       throw k.invalid("anisoscope.model.causal", "false for data.modality = image (a ViT encoder)");
     }
-    Path dir = dataDir(k);
-    if (!Files.isDirectory(dir)) {
-      throw new SettingsException(dir + ": no image data (data.image.path). Fetch Fashion-MNIST with: "
-          + FETCH_COMMAND);
-    }
-    if (p < 1) {
-      throw k.invalid("anisoscope.data.image.patch-size", ">= 1");
-    }
+    k.string("anisoscope.data.image.path");
   }
 
   static Path dataDir(Keys k) {
     return Path.of(k.string("anisoscope.data.image.path"));
   }
 
+  /** Reads the images (every check of the data happens here, before a run directory is made). */
   public static ImageData load(Settings s) {
     validate(s);
     Keys k = s.keys();
     Path dir = dataDir(k);
+    if (!Files.isDirectory(dir)) {
+      throw new SettingsException(dir + ": no image data (data.image.path). Fetch Fashion-MNIST with: "
+          + FETCH_COMMAND);
+    }
     ImageSet train;
     ImageSet val;
     Map<String, Path> files = new LinkedHashMap<>();
