@@ -27,4 +27,12 @@ final class Modalities {
       default -> TextData.load(s);
     };
   }
+
+  /** The data of a resumed run, with the artefacts it saved in {@code runDir} (a vocabulary is never refitted). */
+  static ModalityData loadForResume(Settings s, java.nio.file.Path runDir) throws java.io.IOException {
+    return switch (s.modality()) {
+      case ImageData.MODALITY -> ImageData.load(s);   // images have no fitted artefacts: read in place
+      default -> TextData.loadForResume(s, runDir);
+    };
+  }
 }

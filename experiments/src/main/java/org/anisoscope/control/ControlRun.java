@@ -7,7 +7,7 @@ import org.anisoscope.metrics.Metric;
 import org.anisoscope.metrics.Metrics;
 import org.anisoscope.model.Hooks;
 import org.anisoscope.probe.ProbeRows;
-import org.anisoscope.run.CsvLog;
+import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.train.LrSchedule;
 import org.anisoscope.util.Seeds;
