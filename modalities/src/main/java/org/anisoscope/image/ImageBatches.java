@@ -221,6 +221,38 @@ public final class ImageBatches implements BatchSource {
     return r;
   }
 
+  /** Every patch of a probe image labelled with the image's class, named as the data names it (the cone plot). */
+  @Override
+  public java.util.Optional<org.anisoscope.probe.ProbeLabels> probeLabels() {
+    List<String> names = val.classNames().size() >= train.classNames().size() ? val.classNames()
+        : train.classNames();
+    return java.util.Optional.of(new org.anisoscope.probe.ProbeLabels() {
+      @Override
+      public String kind() {
+        return "class";
+      }
+
+      @Override
+      public boolean ordered() {
+        return false;
+      }
+
+      @Override
+      public List<String> names() {
+        return names;
+      }
+
+      @Override
+      public int[] labels(Batch batch) {
+        int[] out = new int[batch.positions()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = batch.labels() == null ? -1 : batch.labels()[i / batch.seq()];
+        }
+        return out;
+      }
+    });
+  }
+
   @Override
   public long trainPositions() {
     return (long) train.count() * patches.seq();

@@ -105,6 +105,20 @@ class ImageBatchesTest {
     assertEquals(8, plain.size());
   }
 
+  /** The cone plot's labels: every patch of a probe image carries the image's class. */
+  @Test
+  void probeLabelsAreTheImageClassOfEveryPatch() throws Exception {
+    ImageBatches b = batches(ImageBatches.Kind.MASKED, false);
+    Batch probe = b.probeBatches(3, 3).get(0);
+    int[] labels = b.probeLabels().orElseThrow().labels(probe);
+    int[] classes = cut().labels();
+    assertEquals(3 * 16, labels.length);
+    for (int i = 0; i < labels.length; i++) {
+      assertEquals(classes[i / 16], labels[i], "position " + i);
+    }
+    assertEquals(10, b.probeLabels().orElseThrow().names().size());
+  }
+
   @Test
   void evalBatchesCoverTheValidationImagesInOrder() throws Exception {
     ImageBatches b = batches(ImageBatches.Kind.LABELLED, false);
