@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Fetches real data sets from Debian's archive into data/ (git-ignored), without root: `apt-get download` and
-# `dpkg -x` into a scratch folder, then only the files the project reads are copied (see shared SOURCES.md).
-#   experiments/fetch-data.sh audio          # data/audio/festvox-ru/ (620 read Russian sentences, 99.5 min,
-#                                            #   one speaker) and data/audio/pocketsphinx/ (10 English
-#                                            #   utterances, 35 s, two speakers), each with manifest.tsv
-# Re-running skips a set whose manifest.tsv exists (delete the folder to fetch it again).
-# manifest.tsv: a header, then one row per WAV: file (relative to the set's folder) TAB seconds TAB speaker TAB
-# transcript. Exit codes: 0 done, 2 bad usage, 1 a download or extraction failed.
+# Fetches a modality's real data set from Debian's archive into data/ (git-ignored), without root where the
+# system's package lists are present: `apt-get download` into a scratch folder and `dpkg -x` (unpacks without
+# installing), then only the files the project reads are copied (see shared SOURCES.md).
+#   experiments/fetch-data.sh image [DEST]   Fashion-MNIST (Debian package dataset-fashion-mnist, MIT) → DEST
+#                                            (default data/fashion-mnist: the default data.image.path)
+#   experiments/fetch-data.sh audio          data/audio/festvox-ru/ (620 read Russian sentences, 99.5 min, one
+#                                            speaker) and data/audio/pocketsphinx/ (10 English utterances, 35 s,
+#                                            two speakers), each with manifest.tsv
+# audio: re-running skips a set whose manifest.tsv exists (delete the folder to fetch it again); manifest.tsv is a
+# header, then one row per WAV: file (relative to the set's folder) TAB seconds TAB speaker TAB transcript.
+# Exit codes: 0 done, 2 bad usage, 1 a download or extraction failed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 # ---------------------------------------------------------------------------------------------------- audio
@@ -94,9 +97,51 @@ fetch_audio() {
   fetch_pocketsphinx
 }
 
+# ---------------------------------------------------------------------------------------------------- image
+# Fashion-MNIST (Debian dataset-fashion-mnist): copied from a system install, else apt-get download + dpkg -x.
+fetch_image() {
+  dest="${1:-$root/data/fashion-mnist}"
+  files="train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz"
+  have_all() { for f in $files; do [ -s "$1/$f" ] || return 1; done; }
+  if have_all "$dest"; then
+    echo "Fashion-MNIST is already in $dest"
+    exit 0
+  fi
+  mkdir -p "$dest"
+  system=/usr/share/datasets/fashion-mnist
+  if have_all "$system"; then  # the package is installed system-wide: copy from there
+    for f in $files; do cp "$system/$f" "$dest/"; done
+    echo "copied Fashion-MNIST from $system to $dest"
+    exit 0
+  fi
+  if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+    echo "no apt-get/dpkg here: download the four files $files from https://github.com/zalandoresearch/fashion-mnist" \
+      "(data/fashion/) into $dest" >&2
+    exit 1
+  fi
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  download() { (cd "$tmp" && apt-get download dataset-fashion-mnist >/dev/null 2>"$tmp/err"); }
+  if ! download; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "apt-get download failed ($(tail -1 "$tmp/err")); updating the package lists (apt-get update) and retrying"
+      apt-get update -qq && download || { cat "$tmp/err" >&2; exit 1; }
+    else
+      echo "apt-get download dataset-fashion-mnist failed: $(tail -1 "$tmp/err")" >&2
+      echo "the package lists may be missing or old: run 'sudo apt-get update' once (root), then rerun $0 image;" \
+        "or 'sudo apt-get install dataset-fashion-mnist' and rerun (it copies from $system)" >&2
+      exit 1
+    fi
+  fi
+  dpkg -x "$tmp"/dataset-fashion-mnist_*.deb "$tmp/x"
+  for f in $files; do cp "$tmp/x$system/$f" "$dest/"; done
+  echo "Fashion-MNIST (60 000 train + 10 000 test images, MIT) is in $dest"
+}
+
 # ------------------------------------------------------------------------------------------------- dispatch
 case "${1:-}" in
+  image) shift; fetch_image "$@" ;;
   audio) fetch_audio ;;
   -h|--help) usage ;;
-  *) usage >&2; echo "fetch-data.sh: expected a set name (audio), got '${1:-}'" >&2; exit 2 ;;
+  *) usage >&2; echo "fetch-data.sh: expected a set name (image or audio), got '${1:-}'" >&2; exit 2 ;;
 esac

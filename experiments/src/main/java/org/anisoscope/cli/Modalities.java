@@ -2,6 +2,7 @@ package org.anisoscope.cli;
 
 import org.anisoscope.audio.AudioData;
 import org.anisoscope.config.Settings;
+import org.anisoscope.image.ImageData;
 import org.anisoscope.text.TextData;
 import org.anisoscope.train.ModalityData;
 
@@ -17,6 +18,7 @@ final class Modalities {
   static void validate(Settings s) {
     switch (s.modality()) {
       case AudioData.MODALITY -> AudioData.validate(s);
+      case ImageData.MODALITY -> ImageData.validate(s);
       default -> TextData.validate(s);
     }
   }
@@ -24,6 +26,7 @@ final class Modalities {
   static ModalityData load(Settings s) {
     return switch (s.modality()) {
       case AudioData.MODALITY -> AudioData.load(s);
+      case ImageData.MODALITY -> ImageData.load(s);
       default -> TextData.load(s);
     };
   }
@@ -33,6 +36,7 @@ final class Modalities {
     return switch (s.modality()) {
       // audio: the split and the k-means are pure functions of the data and run.seed, recomputed identically
       case AudioData.MODALITY -> AudioData.load(s);
+      case ImageData.MODALITY -> ImageData.load(s);   // images have no fitted artefacts: read in place
       default -> TextData.loadForResume(s, runDir);
     };
   }
