@@ -33,6 +33,8 @@ public final class SelfAttention {
   private boolean strided;
   /** Whether the last forward pass ran the fused attention kernels (its backward pass then does too). */
   private boolean fusedAttention;
+  /** Key padding of the next forward passes: {@code [B·T]}, true = no query may attend to that key; or null. */
+  private boolean[] keyPadding;
 
   SelfAttention(ParamStore store, String name, int dModel, int heads, boolean causal, double dropout,
       double std, double projStd) {
@@ -99,7 +101,7 @@ public final class SelfAttention {
       }
     }
     t = Timing.lap("attn.fwd.split", t);
-    fusedAttention = strided && !attnDropout.drops(training)
+    fusedAttention = strided && !attnDropout.drops(training) && keyPadding == null
         && Kernels.attention(seq, dHead, qkvOut, probs, merged);
     if (fusedAttention) {
       Kernels.attentionForward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
@@ -118,6 +120,9 @@ public final class SelfAttention {
       Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
     }
     t = Timing.lap("attn.fwd.qk", t);
+    if (keyPadding != null) {
+      maskPaddedKeys(scores, batch, seq);
+    }
     if (Kernels.fused(scores, probs)) {
       Kernels.softmaxForward(scores, probs, bh * seq, seq, logitScale, causal);
     } else {
@@ -149,6 +154,32 @@ public final class SelfAttention {
     INDArray result = proj.forward(merged);
     Timing.lap("attn.fwd.proj", t);
     return result;
+  }
+
+  /**
+   * Key padding for the following forward passes (until set again): a padded key gets −1e9 added to its scores,
+   * so its attention weight is exactly 0 after the softmax (exp underflows) and, as dS = P ⊙ (…), it receives no
+   * gradient either. Padded queries still attend to the real keys (their rows are finite and ignored by every
+   * loss and probe). Padded batches take the unfused softmax route. Null: no padding.
+   *
+   * @param padding {@code [B·T]} true = padded position; at least one real position per sequence
+   */
+  void keyPadding(boolean[] padding) {
+    this.keyPadding = padding;
+  }
+
+  /** scores {@code [B·H, T, T]} += −1e9 in the columns of padded keys of each sequence. */
+  private void maskPaddedKeys(INDArray scores, int batch, int seq) {
+    Preconditions.checkArgument(keyPadding.length == batch * seq, "key padding has %s entries, batch [%s, %s]",
+        keyPadding.length, batch, seq);
+    INDArray bias = buf.get("key_pad", batch, seq);                // [B, T]
+    double[] v = new double[batch * seq];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = keyPadding[i] ? -1e9 : 0.0;
+    }
+    bias.assign(Nd4j.create(v, new long[] {batch, seq}, bias.dataType()));
+    INDArray s3 = scores.reshape(batch, (long) heads * seq, seq);   // [B, H·T, T] view
+    Nd4j.exec(new BroadcastAddOp(s3, bias, s3, 0, 2));
   }
 
   /** merged {@code [B·T, C]} ← y {@code [B·H, T, D]} (heads side by side). */
