@@ -4,12 +4,16 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
 import org.anisoscope.control.CnnControl;
 import org.anisoscope.control.ControlRun;
+import org.anisoscope.control.ControlData;
 import org.anisoscope.control.ImageControlData;
+import org.anisoscope.control.LstmControl;
+import org.anisoscope.control.TextControlData;
 import org.anisoscope.image.ImageData;
 import org.anisoscope.reports.CsvTable;
 import org.anisoscope.reports.RunReport;
 import org.anisoscope.run.Provenance;
 import org.anisoscope.run.RunDirectory;
+import org.anisoscope.text.TextData;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
@@ -23,7 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code control.type = cnn}: wires a config to a DL4J control run (data → network → run directory → report). */
+/** {@code control.type = cnn | lstm}: wires a config to a DL4J control run (data → network → run directory → report). */
 final class ControlExperiment {
   private final PrintStream out;
 
@@ -33,12 +37,21 @@ final class ControlExperiment {
 
   /** The control this config asks for, "" for none; checks its keys. */
   static String type(Settings s) {
-    String t = s.keys().oneOf("anisoscope.control.type", java.util.Set.of("", CnnControl.TYPE));
+    String t = s.keys().oneOf("anisoscope.control.type", java.util.Set.of("", CnnControl.TYPE, LstmControl.TYPE));
     if (t.equals(CnnControl.TYPE)) {
       if (!s.modality().equals(ImageData.MODALITY)) {
         throw s.keys().invalid("anisoscope.data.modality", "image for control.type = cnn");
       }
       CnnControl.validate(s);
+    } else if (t.equals(LstmControl.TYPE)) {
+      if (!s.modality().equals("text")) {
+        throw s.keys().invalid("anisoscope.data.modality", "text for control.type = lstm");
+      }
+      if (!s.objective().equals("causal-lm")) {
+        throw s.keys().invalid("anisoscope.objective.type", "causal-lm for control.type = lstm (a next-token LSTM)");
+      }
+      LstmControl.validate(s);
+      TextData.validate(s);
     }
     return t;
   }
@@ -52,32 +65,54 @@ final class ControlExperiment {
       throw new java.nio.file.FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name or set run.overwrite=true");
     }
-    ImageData images = ImageData.load(s);
-    ImageControlData data = new ImageControlData(images, s.train().batchSize(), s.train().evalBatches(),
-        s.run().seed());
-    if (s.probe().sequences() > images.valSet().count()) {
-      throw new SettingsException("probe.sequences = " + s.probe().sequences() + ": expected <= "
-          + images.valSet().count() + " (validation images)");
+    String type = type(s);
+    ControlData data;
+    MultiLayerNetwork net;
+    String describe;
+    String task;
+    TextData text = null;
+    if (type.equals(LstmControl.TYPE)) {
+      text = TextData.load(s);
+      TextControlData d = new TextControlData(text.windows(s), text.tokenizer().vocabSize(), text.provenance(),
+          text.dataFiles());
+      long total = (long) ControlRun.stepsPerEpoch(s.train(), d) * s.train().epochs();
+      net = LstmControl.build(s, d.vocab(), total);
+      data = d;
+      describe = text.describe();
+      task = "next-token language model";
+    } else {
+      ImageData images = ImageData.load(s);
+      ImageControlData d = new ImageControlData(images, s.train().batchSize(), s.train().evalBatches(),
+          s.run().seed());
+      if (s.probe().sequences() > images.valSet().count()) {
+        throw new SettingsException("probe.sequences = " + s.probe().sequences() + ": expected <= "
+            + images.valSet().count() + " (validation images)");
+      }
+      long total = (long) ControlRun.stepsPerEpoch(s.train(), d) * s.train().epochs();
+      net = CnnControl.build(s, d.height(), d.width(), d.classes(), total);
+      data = d;
+      describe = images.describe();
+      task = "classification";
     }
-    long total = (long) ControlRun.stepsPerEpoch(s.train(), data) * s.train().epochs();
-    MultiLayerNetwork net = CnnControl.build(s, data.height(), data.width(), data.classes(), total);
     RunDirectory run = RunDirectory.create(parent, name, s.run().overwrite());
     run.writeConfig(s.config());
+    if (text != null) {
+      text.saveTokenizer(run.path());
+    }
     ControlRun control = new ControlRun(s, net, data, run, out);
     Provenance prov = new Provenance(s.run().seed(), commandLine);
     for (Map.Entry<String, Path> f : data.dataFiles().entrySet()) {
       prov.addDataFile(f.getKey(), f.getValue());
     }
     prov.addData(data.provenance());
-    prov.put("control", "dl4j-" + CnnControl.TYPE);
+    prov.put("control", "dl4j-" + type);
     prov.put("parameters", net.numParams());
     Path provFile = run.file("provenance.json");
     prov.write(provFile);
-    out.printf(Locale.ROOT, "run %s%n  DL4J control %s (classification), %s%n", run.path(), CnnControl.TYPE,
-        images.describe());
+    out.printf(Locale.ROOT, "run %s%n  DL4J control %s (%s), %s%n", run.path(), type, task, describe);
     out.printf(Locale.ROOT, "  network: %,d parameters; %s%n", net.numParams(),
         String.join(", ", ControlRun.describe(net, data.probeInputs(1))));
-    out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d images%n", s.train().epochs(),
+    out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d examples%n", s.train().epochs(),
         control.stepsPerEpoch(), s.train().batchSize());
     ControlRun.Summary summary;
     try {

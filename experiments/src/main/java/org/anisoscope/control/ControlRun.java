@@ -29,7 +29,7 @@ import java.util.Map;
 
 /**
  * Trains a DL4J {@link MultiLayerNetwork} (DL4J's own forward, backward and updater) on a {@link ControlData} and
- * writes the run directory every run has: {@code train.csv}, {@code eval.csv} (with {@code acc}) and
+ * writes the run directory every run has: {@code train.csv}, {@code eval.csv} (with {@code acc}: accuracy over all predictions, per time step for a recurrent output) and
  * {@code probes.csv} at step 0, every {@code train.eval-every}/{@code probe.every-steps} and every epoch end. The
  * probe takes {@code feedForward}'s activation of every layer but the output layer on the fixed probe inputs,
  * turns each into per-position vectors ({@link ActivationVectors}) and computes {@code probe.metrics} with the
@@ -37,7 +37,8 @@ import java.util.Map;
  * {@code blocks.L.hook_resid_post}, so depth plots and comparisons read them like a Transformer's blocks.
  *
  * <p>Not recorded: {@code grad_norm} (DL4J's {@code fit} applies the update in place of the gradient; the column
- * is empty), checkpoints (no {@code --resume}). {@code tokens_per_s} counts examples per second.
+ * is empty), checkpoints (no {@code --resume}). {@code tokens_per_s} counts predictions per second
+ * (images for a classifier, tokens for a recurrent language model).
  */
 public final class ControlRun {
   private final Settings settings;
@@ -116,7 +117,9 @@ public final class ControlRun {
         Nd4j.getRandom().setSeed(Seeds.derive(seed, Seeds.DROPOUT, step));
         long s0 = System.nanoTime();
         net.fit(batch);
-        double loss = net.score() - net.calcRegularizationScore(true);  // the data loss, as a Transformer run logs
+        // the data loss per prediction, as a Transformer run logs: DL4J's score sums a recurrent output's loss
+        // over the T time steps of each example (it divides by examples only)
+        double loss = (net.score() - net.calcRegularizationScore(true)) / predictionsPerExample(batch);
         double dt = (System.nanoTime() - s0) / 1e9;
         trainSeconds += dt;
         if (!Double.isFinite(loss)) {
@@ -126,7 +129,8 @@ public final class ControlRun {
         long done = step + 1;
         int epoch = (int) ((done - 1) / stepsPerEpoch) + 1;
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        trainCsv.append(done, epoch, loss, lr.at(step), null, batch.numExamples() / dt, elapsed);
+        trainCsv.append(done, epoch, loss, lr.at(step), null,
+            batch.numExamples() * predictionsPerExample(batch) / dt, elapsed);
         window += dt;
         windowLoss += loss;
         windowSteps++;
@@ -159,14 +163,19 @@ public final class ControlRun {
     long correct = 0;
     long n = 0;
     for (DataSet d : eval) {
-      INDArray probs = net.output(d.getFeatures(), false);              // [B, classes] softmax
-      long[] p = probs.argMax(1).toLongVector();
-      long[] t = d.getLabels().argMax(1).toLongVector();
+      INDArray probs = net.output(d.getFeatures(), false);  // [B, classes] or [B, vocab, T] (recurrent) softmax
+      INDArray labels = d.getLabels();                       // one-hot, the same shape
+      // argmax over the class axis: [B] or [B, T]; every entry one prediction
+      long[] p = probs.argMax(1).reshape(-1).toLongVector();
+      long[] t = labels.argMax(1).reshape(-1).toLongVector();
       for (int i = 0; i < p.length; i++) {
         correct += p[i] == t[i] ? 1 : 0;
-        lossSum -= Math.log(Math.max(probs.getDouble(i, t[i]), 1e-30));  // cross-entropy without weight decay
       }
-      n += d.numExamples();
+      // cross-entropy without weight decay: −Σ one-hot · ln p over all predictions
+      lossSum -= labels.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+          .mul(org.nd4j.linalg.ops.transforms.Transforms.log(probs.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+              .add(1e-30), false)).sumNumber().doubleValue();
+      n += p.length;
     }
     lastValLoss = lossSum / n;
     lastValAcc = (double) correct / n;
@@ -194,6 +203,12 @@ public final class ControlRun {
     double dt = (System.nanoTime() - s0) / 1e9;
     probeSeconds += dt;
     out.printf(Locale.ROOT, "probe step %d: %d layers in %.2f s%n", step, layers, dt);
+  }
+
+  /** Predictions per example: 1 for a {@code [B, classes]} label, {@code T} for a recurrent {@code [B, V, T]}. */
+  static long predictionsPerExample(DataSet batch) {
+    INDArray labels = batch.getLabels();
+    return labels.rank() == 3 ? labels.size(2) : 1;
   }
 
   /** Layer {@code l}'s kind and output shape per example, for the log. */
