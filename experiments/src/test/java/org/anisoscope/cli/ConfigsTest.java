@@ -30,6 +30,7 @@ class ConfigsTest {
       } else {
         TextData.validate(s);
       }
+      ControlExperiment.type(s);                 // control.type and its keys (cnn, lstm)
       if (!f.getFileName().toString().equals("base.conf")) {
         String text = Files.readString(f);
         assertTrue(text.startsWith("#") && text.contains("experiments/run.sh configs/" + f.getFileName()),
