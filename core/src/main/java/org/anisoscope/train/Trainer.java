@@ -71,7 +71,7 @@ public final class Trainer {
     this.run = run;
     this.out = out;
     this.seed = settings.run().seed();
-    this.adam = new AdamW(model.params(), ts.beta1(), ts.beta2(), 1e-8, ts.weightDecay());
+    this.adam = AdamW.of(model.params(), ts);
     this.stepsPerEpoch = stepsPerEpoch(ts, data);
     this.totalSteps = (long) stepsPerEpoch * ts.epochs();
     this.schedule = new LrSchedule(ts.lr(), ts.minLr(), ts.warmupSteps(), totalSteps);

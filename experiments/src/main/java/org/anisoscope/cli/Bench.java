@@ -89,7 +89,7 @@ public final class Bench implements Callable<Integer> {
       return 0;
     }
     Model model = new Model(mc, Objectives.registry().create(s.objective()), s.run().seed());
-    AdamW adam = new AdamW(model.params(), s.train().beta1(), s.train().beta2(), 1e-8, s.train().weightDecay());
+    AdamW adam = AdamW.of(model.params(), s.train());
     int b = s.train().batchSize();
     int t = mc.context();
     double peak = gemmPeak();
