@@ -129,7 +129,7 @@ class DropoutGradientTest {
     assertTrue(Math.abs(train - m.forward(b, false).loss()) > 1e-4, "dropout changed nothing");
     Nd4j.getRandom().setSeed(MASK_SEED);
     m.forwardBackward(b);
-    // 600 seeded entries of the ~1,600 (the other tests of this class check every entry of each site)
+    // 600 seeded entries of the 1,304 (the other tests of this class check every entry of each site)
     check("model dparams", m.params().values(), m.params().grads(), () -> masked(() -> m.forward(b, true).loss()),
         600);
   }
