@@ -1,17 +1,23 @@
 package org.anisoscope.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import org.anisoscope.config.Settings;
 import org.anisoscope.text.TextData;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every experiment file in configs/ parses and validates, and says how to run it. */
+/** Every experiment file in configs/ parses and validates, says how to run it, and holds overrides only. */
 class ConfigsTest {
   private static final Path CONFIGS = Path.of("..", "configs");
 
@@ -33,5 +39,39 @@ class ConfigsTest {
         assertTrue(text.contains("Expected"), f + ": states the expected result");
       }
     }
+  }
+
+  /**
+   * No key of a config repeats the value it would have anyway: base.conf against reference.conf, every other file
+   * against base.conf over reference.conf. (A repeated default hides which settings an experiment is about, and goes
+   * stale silently when the default changes.)
+   */
+  @Test
+  void configsHoldOverridesOnly() throws Exception {
+    Config reference = ConfigFactory.defaultReference();
+    Config base = ConfigFactory.parseFile(CONFIGS.resolve("base.conf").toFile());
+    Config overBase = base.withFallback(reference).resolve();
+    List<String> repeated = new ArrayList<>();
+    try (Stream<Path> s = Files.list(CONFIGS)) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".conf")).sorted().toList()) {
+        boolean isBase = f.getFileName().toString().equals("base.conf");
+        // the file's own keys: its text without the include line
+        Config own = ConfigFactory.parseString(Files.readString(f).replace("include required(\"base.conf\")", ""));
+        Config defaults = isBase ? reference : overBase;
+        for (Map.Entry<String, ConfigValue> e : own.entrySet()) {
+          if (defaults.hasPath(e.getKey()) && same(defaults.getValue(e.getKey()).unwrapped(), e.getValue().unwrapped())) {
+            repeated.add(f.getFileName() + ": " + e.getKey() + " = " + e.getValue().render());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), repeated, "values that repeat the defaults");
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return x.doubleValue() == y.doubleValue();
+    }
+    return a.equals(b);
   }
 }
