@@ -48,7 +48,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=2)
 
     t = sub.add_parser("train", help="nanoGPT's baby shakespeare_char run (char vocab, 4L/4H/128, ctx 64)")
-    t.add_argument("--data", required=True, help="UTF-8 text, read in place (e.g. /work/shared/data/tinyshakespeare.txt)")
+    t.add_argument("--data", required=True, help="UTF-8 text, read in place (e.g. tinyshakespeare.txt, karpathy/char-rnn's input.txt)")
     t.add_argument("--layers", type=int, default=4)
     t.add_argument("--heads", type=int, default=4)
     t.add_argument("--d-model", type=int, default=128)

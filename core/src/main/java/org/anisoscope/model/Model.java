@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Frontend → Transformer → Objective, over one {@link ParamStore}. After a forward pass of a batch shape, every
- * hook of that shape is readable through {@link #hooks(int, int)} (TransformerLens names, DESIGN.md).
+ * hook of that shape is readable through {@link #hooks(int, int)} (TransformerLens names, ARCHITECTURE.md §3).
  */
 public final class Model {
   private final ModelConfig config;

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The run directory contract of DESIGN.md: {@code config.conf}, {@code provenance.json}, {@code train.csv},
+ * The run directory contract of ARCHITECTURE.md (§5): {@code config.conf}, {@code provenance.json}, {@code train.csv},
  * {@code eval.csv}, {@code probes.csv}, {@code probes/step-<SSSSSSS>/<hook>.npy}, {@code checkpoints/},
  * {@code report/index.html}. An existing directory is never overwritten unless asked.
  */
