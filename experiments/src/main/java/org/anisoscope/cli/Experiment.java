@@ -59,10 +59,21 @@ public final class Experiment {
     return train(s, data, run, false, commandLine);
   }
 
+  /**
+   * A run's saved {@code config.conf}. A run started before {@code train.decay-embeddings} existed has no such key
+   * and trained without decay on the embeddings: it continues that way, not with the new default.
+   */
+  static com.typesafe.config.Config savedConfig(Path file) {
+    com.typesafe.config.Config saved = ConfigFactory.parseFile(file.toFile());
+    String key = "anisoscope.train.decay-embeddings";
+    return saved.hasPath(key) ? saved
+        : saved.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+  }
+
   /** Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with. */
   public Path resume(Path runDir, List<String> commandLine) throws IOException {
     RunDirectory run = RunDirectory.open(runDir);
-    Settings s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
+    Settings s = Settings.of(savedConfig(run.file("config.conf"))
         .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
     TextData data = TextData.load(s);
     int stale = run.removeStaleTemporaryFiles();
