@@ -2,9 +2,6 @@ package org.anisoscope.model;
 
 import com.google.common.base.Preconditions;
 import org.anisoscope.data.Batch;
-import org.anisoscope.objective.LossResult;
-import org.anisoscope.objective.Objective;
-import org.anisoscope.objective.ObjectiveFactory;
 import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,67 +9,64 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Frontend → Transformer → Objective, over one {@link ParamStore}. After a forward pass of a batch shape, every
- * hook of that shape is readable through {@link #hooks(int, int)} (TransformerLens names, ARCHITECTURE.md §3).
+ * Frontend → Transformer: batch → final hidden states {@code [B·T, C]}, over one {@link ParamStore}. The model
+ * knows nothing of objectives: whatever trains it (org.anisoscope.train.Network) declares its head in the same
+ * store, then allocates the store. After a forward pass of a batch shape, every hook of that shape is readable
+ * through {@link #hooks(int, int)} (TransformerLens names, ARCHITECTURE.md §3).
  */
 public final class Model {
   private final ModelConfig config;
   private final ParamStore store;
   private final Frontend frontend;
   private final Transformer transformer;
-  private final Objective objective;
 
-  /** Builds the model and initialises its weights from {@code seed}. */
-  public Model(ModelConfig config, ObjectiveFactory objectiveFactory, long seed) {
+  /**
+   * Declares the frontend's and the blocks' parameters in a new store; nothing is allocated until
+   * {@code params().allocate(seed)} (after the objective has declared its head).
+   */
+  public Model(ModelConfig config, FrontendFactory frontend) {
     this.config = config;
     this.store = new ParamStore(config.dtype());
-    TokenEmbedding embedding = new TokenEmbedding(store, config);
-    this.frontend = embedding;
+    this.frontend = frontend.create(store, config);
     this.transformer = new Transformer(store, config);
-    this.objective = objectiveFactory.create(store, config, frontend);
-    Preconditions.checkArgument(!objective.requiresCausal() || config.causal(),
-        "objective %s needs a causal model (model.causal = true)", objective.name());
-    store.allocate(seed);
   }
 
-  /** Forward pass and loss; with {@code training}, dropout is active. */
-  public LossResult forward(Batch batch, boolean training) {
+  /** A model with the token frontend ({@link TokenEmbedding}): text. */
+  public static Model ofTokens(ModelConfig config) {
+    return new Model(config, TokenEmbedding::new);
+  }
+
+  /**
+   * Forward pass; with {@code training}, dropout is active.
+   *
+   * @return ln_final.hook_normalized {@code [B·T, C]}, a live buffer
+   */
+  public INDArray forward(Batch batch, boolean training) {
+    Preconditions.checkArgument(batch.padding() == null,
+        "padded batches are not supported yet: attention has no key padding mask");
     long t = Timing.start();
     INDArray embed = frontend.forward(batch, training);
-    t = Timing.lap("embed.fwd", t);
-    INDArray hidden = transformer.forward(embed, batch.size(), batch.seq(), training);
-    t = Timing.start();
-    LossResult r = objective.forward(hidden, batch);
-    Timing.lap("objective.fwd", t);
-    return r;
+    Timing.lap("embed.fwd", t);
+    return transformer.forward(embed, batch.size(), batch.seq(), training);
   }
 
-  /** Hidden states only (no objective): ln_final output {@code [B·T, C]}. */
+  /** Hidden states in inference mode: ln_final output {@code [B·T, C]}. */
   public INDArray hidden(Batch batch) {
-    INDArray embed = frontend.forward(batch, false);
-    return transformer.forward(embed, batch.size(), batch.seq(), false);
+    return forward(batch, false);
   }
 
-  /** Backward pass of the last {@link #forward} of this batch: accumulates every parameter's gradient. */
-  public void backward(Batch batch) {
-    int n = batch.positions();
-    INDArray hidden = transformer.lnFinal().output(n);
-    long t = Timing.start();
-    INDArray dHidden = objective.backward(hidden, batch);
-    t = Timing.lap("objective.bwd", t);
+  /** ln_final's output of the last forward pass of {@code n} positions. */
+  public INDArray lastHidden(long n) {
+    return transformer.lnFinal().output(n);
+  }
+
+  /** Backward pass of the last {@link #forward} of this batch from dHidden: accumulates every gradient. */
+  public void backward(Batch batch, INDArray dHidden) {
     INDArray embed = embedOutput(batch);
     INDArray dEmbed = transformer.backward(embed, dHidden, batch.size(), batch.seq());
-    t = Timing.start();
+    long t = Timing.start();
     frontend.backward(batch, dEmbed);
     Timing.lap("embed.bwd", t);
-  }
-
-  /** Zeroes gradients, runs forward (training mode) and backward; returns the loss. */
-  public LossResult forwardBackward(Batch batch) {
-    store.zeroGrads();
-    LossResult r = forward(batch, true);
-    backward(batch);
-    return r;
   }
 
   private INDArray embedOutput(Batch batch) {
@@ -88,7 +82,7 @@ public final class Model {
   public Map<String, INDArray> hooks(int batch, int seq) {
     long n = (long) batch * seq;
     Map<String, INDArray> out = new LinkedHashMap<>();
-    out.put(Hooks.EMBED, ((TokenEmbedding) frontend).output(n));
+    out.put(Hooks.EMBED, frontend.output(n));
     INDArray prev = out.get(Hooks.EMBED);
     for (int l = 0; l < transformer.blocks().size(); l++) {
       Block b = transformer.blocks().get(l);
@@ -110,7 +104,8 @@ public final class Model {
   /**
    * The token embedding {@code W_E} and the output matrix {@code W_U} as {@code [vocab, d_model]} point clouds
    * (rows = tokens): the degeneration argument of Gao et al. 2019 is about these rows. With tied weights they are
-   * the same matrix. Empty for frontends without a token table.
+   * the same matrix. Empty for frontends without a token table. W_U is found by name ({@code *head.W}), as the
+   * model does not know the objective that declared it.
    */
   public Map<String, INDArray> matrixHooks() {
     Map<String, INDArray> out = new LinkedHashMap<>();
@@ -133,10 +128,6 @@ public final class Model {
 
   public ParamStore params() {
     return store;
-  }
-
-  public Objective objective() {
-    return objective;
   }
 
   public Frontend frontend() {

@@ -20,7 +20,7 @@ public final class TokenEmbedding implements Frontend {
   private final Dropout drop;
   private final Buffers buf;
 
-  TokenEmbedding(ParamStore store, ModelConfig cfg) {
+  public TokenEmbedding(ParamStore store, ModelConfig cfg) {
     Preconditions.checkArgument(cfg.vocab() >= 1, "a token embedding needs a vocabulary, got %s", cfg.vocab());
     this.vocab = cfg.vocab();
     this.dModel = cfg.dModel();
@@ -85,7 +85,8 @@ public final class TokenEmbedding implements Frontend {
   }
 
   /** hook_embed of the last forward pass of {@code n} positions (dropout off: the probe's view). */
-  INDArray output(long n) {
+  @Override
+  public INDArray output(long n) {
     return buf.get("embed", n, dModel);
   }
 

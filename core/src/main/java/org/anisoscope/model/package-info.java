@@ -6,7 +6,8 @@
  * {@link org.anisoscope.model.SelfAttention} (causal or bidirectional), {@link org.anisoscope.model.Mlp} (exact
  * GELU), {@link org.anisoscope.model.Block} (pre-LN), {@link org.anisoscope.model.Transformer} (blocks + final
  * LayerNorm), the {@link org.anisoscope.model.Frontend} seam with {@link org.anisoscope.model.TokenEmbedding},
- * and {@link org.anisoscope.model.Model} (frontend → transformer → objective). Hook names are in
+ * and {@link org.anisoscope.model.Model} (frontend → transformer; the objective is combined with it in
+ * {@code org.anisoscope.train.Network}, the model never imports it). Hook names are in
  * {@link org.anisoscope.model.Hooks}.
  *
  * <p>Memory: parameters and gradients are views into one flat buffer each ({@link

@@ -7,9 +7,19 @@ public final class Objectives {
   private static final Registry<ObjectiveFactory> REGISTRY = new Registry<ObjectiveFactory>("objective")
       .register(CausalLm.NAME, () -> CausalLm::new)
       .register(MaskedLm.NAME, () -> MaskedLm::new)
-      .register(Contrastive.NAME, () -> Contrastive::new);
+      .register(Contrastive.NAME, () -> Contrastive::new)
+      // Their head size comes from the data (classes, target width): the modality builds them with
+      // Classification.factory / MaskedRegression.factory; registered so objective.type accepts the names.
+      .register(Classification.NAME, () -> Objectives::needsData)
+      .register(MaskedRegression.NAME, () -> Objectives::needsData);
 
   private Objectives() {
+  }
+
+  private static Objective needsData(org.anisoscope.model.ParamStore store, org.anisoscope.model.ModelConfig cfg,
+      org.anisoscope.model.Frontend frontend) {
+    throw new IllegalStateException("this objective's head size comes from the data: build it with "
+        + "Classification.factory or MaskedRegression.factory");
   }
 
   public static Registry<ObjectiveFactory> registry() {

@@ -1,7 +1,6 @@
 package org.anisoscope.train;
 
 import org.anisoscope.data.Batch;
-import org.anisoscope.model.Model;
 import org.anisoscope.objective.CausalLm;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,7 +17,7 @@ public final class Sampler {
   }
 
   /** Generates {@code count} tokens after {@code prompt}; returns only the generated ids. */
-  public static int[] generate(Model model, int[] prompt, int count, double temperature, long seed) {
+  public static int[] generate(Network model, int[] prompt, int count, double temperature, long seed) {
     if (!(model.objective() instanceof CausalLm lm)) {
       throw new IllegalStateException("sampling needs a causal-lm objective, not " + model.objective().name());
     }

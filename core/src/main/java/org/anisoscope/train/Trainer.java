@@ -4,7 +4,6 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.TrainSettings;
 import org.anisoscope.data.Batch;
 import org.anisoscope.data.BatchSource;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.LossResult;
 import org.anisoscope.probe.Probe;
@@ -38,7 +37,7 @@ public final class Trainer {
 
   private final Settings settings;
   private final TrainSettings ts;
-  private final Model model;
+  private final Network model;
   private final BatchSource data;
   private final RunDirectory run;
   private final PrintStream out;
@@ -59,9 +58,9 @@ public final class Trainer {
   private org.anisoscope.probe.TokenGroups tokenGroups;
   private long lastCheckpointStep = -1;
   private Checkpoint resumeFrom;
-  private java.util.function.ObjLongConsumer<Model> afterBackward = (m, step) -> { };
+  private java.util.function.ObjLongConsumer<Network> afterBackward = (m, step) -> { };
 
-  public Trainer(Settings settings, Model model, BatchSource data, RunDirectory run, PrintStream out) {
+  public Trainer(Settings settings, Network model, BatchSource data, RunDirectory run, PrintStream out) {
     this.settings = settings;
     this.ts = settings.train();
     this.model = model;
@@ -102,7 +101,7 @@ public final class Trainer {
   }
 
   /** Test seam: called after each backward pass, before the loss and gradients are checked. */
-  Trainer afterBackward(java.util.function.ObjLongConsumer<Model> hook) {
+  Trainer afterBackward(java.util.function.ObjLongConsumer<Network> hook) {
     this.afterBackward = hook;
     return this;
   }
@@ -177,7 +176,7 @@ public final class Trainer {
       evalCsv = CsvLog.create(run.file("eval.csv"), evalColumns);
       probeCsv = CsvLog.create(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS);
     }
-    Probe probe = new Probe(settings.probe(), model, data.probeBatches(settings.probe().sequences(),
+    Probe probe = new Probe(settings.probe(), model.model(), data.probeBatches(settings.probe().sequences(),
         settings.probe().batchSize()), probeCsv, run, seed);
     if (tokenGroups != null) {
       probe.withTokenGroups(tokenGroups);

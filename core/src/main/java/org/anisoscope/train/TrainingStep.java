@@ -2,7 +2,6 @@ package org.anisoscope.train;
 
 import org.anisoscope.data.Batch;
 import org.anisoscope.model.Kernels;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.LossResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,12 +14,12 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * ({@code Bench}) both call this, so the benchmark times the trainer's step and not a copy of it.
  */
 public final class TrainingStep {
-  private final Model model;
+  private final Network model;
   private final AdamW adam;
   private final double gradClip;
 
   /** @param gradClip global-norm clipping threshold; 0 = off */
-  public TrainingStep(Model model, AdamW adam, double gradClip) {
+  public TrainingStep(Network model, AdamW adam, double gradClip) {
     this.model = model;
     this.adam = adam;
     this.gradClip = gradClip;
@@ -81,7 +80,7 @@ public final class TrainingStep {
   }
 
   /** The first parameter whose gradient (or, with {@code grads} false, value) holds a NaN or infinity. */
-  static String firstNonFinite(Model model, boolean grads) {
+  static String firstNonFinite(Network model, boolean grads) {
     for (Param p : model.params().params()) {
       if (BooleanIndexing.or(grads ? p.grad() : p.value(), Conditions.notFinite())) {
         return p.name();

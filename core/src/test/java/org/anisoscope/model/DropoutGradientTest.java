@@ -3,6 +3,7 @@ package org.anisoscope.model;
 import org.anisoscope.data.Batch;
 import org.anisoscope.objective.CausalLm;
 import org.anisoscope.testing.DoublePrecision;
+import org.anisoscope.train.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -121,7 +122,7 @@ class DropoutGradientTest {
   /** All four sites in the whole model, as training runs them (contrastive-text.conf trains with dropout 0.1). */
   @Test
   void wholeModelWithDropoutMatchesFiniteDifferences() {
-    Model m = new Model(config(ModelConfig.Attention.SOFTMAX), CausalLm::new, 7);
+    Network m = Network.ofTokens(config(ModelConfig.Attention.SOFTMAX), CausalLm::new, 7);
     m.params().values().addi(random(3, m.params().values().shape()).muli(0.3));
     Batch b = ModelGradientTest.batch();
     Nd4j.getRandom().setSeed(MASK_SEED);

@@ -1,5 +1,6 @@
 package org.anisoscope.model;
 
+import org.anisoscope.train.Network;
 import org.anisoscope.data.Batch;
 import org.anisoscope.objective.CausalLm;
 import org.anisoscope.objective.MaskedLm;
@@ -53,7 +54,7 @@ class KernelsTest {
 
   private static Result run(ModelConfig cfg, Batch batch, boolean fused) {
     Kernels.setEnabled(fused);
-    Model m = cfg.causal() ? new Model(cfg, CausalLm::new, 11) : new Model(cfg, MaskedLm::new, 11);
+    Network m = cfg.causal() ? Network.ofTokens(cfg, CausalLm::new, 11) : Network.ofTokens(cfg, MaskedLm::new, 11);
     // Non-trivial gains and biases, so the layer-norm and bias paths carry signal.
     Nd4j.getRandom().setSeed(5);
     INDArray noise = Nd4j.rand(DataType.DOUBLE, m.params().values().shape()).subi(0.5).muli(0.4);
@@ -117,7 +118,7 @@ class KernelsTest {
 
   private static Map<String, INDArray> inferenceHooks(ModelConfig cfg, Batch batch, boolean fused) {
     Kernels.setEnabled(fused);
-    Model m = cfg.causal() ? new Model(cfg, CausalLm::new, 11) : new Model(cfg, MaskedLm::new, 11);
+    Network m = cfg.causal() ? Network.ofTokens(cfg, CausalLm::new, 11) : Network.ofTokens(cfg, MaskedLm::new, 11);
     Nd4j.getRandom().setSeed(5);
     INDArray noise = Nd4j.rand(DataType.DOUBLE, m.params().values().shape()).subi(0.5).muli(0.4);
     m.params().values().addi(noise.castTo(DataType.FLOAT));

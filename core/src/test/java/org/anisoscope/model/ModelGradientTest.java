@@ -1,5 +1,6 @@
 package org.anisoscope.model;
 
+import org.anisoscope.train.Network;
 import org.anisoscope.data.Batch;
 import org.anisoscope.objective.CausalLm;
 import org.anisoscope.testing.DoublePrecision;
@@ -23,7 +24,7 @@ class ModelGradientTest {
   }
 
   private static void checkModel(ModelConfig cfg) {
-    Model m = new Model(cfg, CausalLm::new, 7);
+    Network m = Network.ofTokens(cfg, CausalLm::new, 7);
     // Non-trivial gains and biases so every path carries gradient.
     m.params().values().addi(GradientCheck.random(3, m.params().values().shape()).muli(0.3));
     Batch b = batch();
@@ -59,7 +60,7 @@ class ModelGradientTest {
     ModelConfig t = ModelConfig.tiny(7, 4, false, DataType.DOUBLE);
     ModelConfig cfg = new ModelConfig(t.vocab(), t.layers(), t.heads(), t.dModel(), t.dFf(), t.context(), 0.0,
         false, t.attention(), false, DataType.DOUBLE);
-    Model m = new Model(cfg, org.anisoscope.objective.MaskedLm::new, 7);
+    Network m = Network.ofTokens(cfg, org.anisoscope.objective.MaskedLm::new, 7);
     m.params().values().addi(GradientCheck.random(3, m.params().values().shape()).muli(0.3));
     int[] tokens = {1, 2, 3, 1, 1, 4, 0, 2, 2, 2, 5, 6};
     Batch b = maskedBatch(tokens);
@@ -84,7 +85,7 @@ class ModelGradientTest {
 
   @Test
   void initialLossIsNearLogVocab() {
-    Model m = new Model(ModelConfig.tiny(7, 4, true, DataType.DOUBLE), CausalLm::new, 1);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, true, DataType.DOUBLE), CausalLm::new, 1);
     assertEquals(Math.log(7), m.forward(batch(), false).loss(), 0.05);
   }
 }

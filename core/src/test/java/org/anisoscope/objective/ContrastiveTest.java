@@ -3,7 +3,7 @@ package org.anisoscope.objective;
 import org.anisoscope.data.Batch;
 import org.anisoscope.model.GradientCheck;
 import org.anisoscope.model.Hooks;
-import org.anisoscope.model.Model;
+import org.anisoscope.train.Network;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.ParamStore;
 import org.anisoscope.testing.DoublePrecision;
@@ -126,7 +126,7 @@ class ContrastiveTest {
   /** A seeded sample of entries (the full model is checked with masked-lm; 2 shared cores). */
   @Test
   void encoderModelMatchesFiniteDifferences() {
-    Model m = new Model(ModelConfig.tiny(7, 4, false, DataType.DOUBLE), Contrastive::new, 7);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, false, DataType.DOUBLE), Contrastive::new, 7);
     m.params().values().addi(GradientCheck.random(3, m.params().values().shape()).muli(0.3));
     Batch b = new Batch(4, 3, new int[] {1, 2, 3, 1, 1, 4, 0, 2, 2, 5, 6, 3}, null);  // two pairs of unlike rows
     m.forwardBackward(b);
@@ -135,7 +135,7 @@ class ContrastiveTest {
 
   @Test
   void trainsAFloatModelStepWithFiniteGradients() {
-    Model m = new Model(ModelConfig.tiny(7, 4, false, DataType.FLOAT).withDropout(0.1), Contrastive::new, 1);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, false, DataType.FLOAT).withDropout(0.1), Contrastive::new, 1);
     Batch b = Contrastive.pairedViews(new Batch(3, 4, new int[] {1, 2, 3, 4, 5, 6, 0, 1, 2, 2, 2, 3}, null));
     LossResult r = m.forwardBackward(b);
     assertTrue(Double.isFinite(r.loss()) && r.loss() > 0, "loss " + r.loss());
@@ -146,7 +146,7 @@ class ContrastiveTest {
   /** The contract's premise: one training-mode pass of a paired batch gives the two views different dropout. */
   @Test
   void oneTrainingPassGivesThePairedRowsDifferentDropout() {
-    Model m = new Model(ModelConfig.tiny(7, 4, false, DataType.DOUBLE).withDropout(0.1), Contrastive::new, 7);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, false, DataType.DOUBLE).withDropout(0.1), Contrastive::new, 7);
     Batch b = Contrastive.pairedViews(new Batch(2, 4, new int[] {1, 2, 3, 4, 5, 6, 0, 1}, null));
     Nd4j.getRandom().setSeed(11);
     m.forward(b, true);

@@ -3,7 +3,7 @@ package org.anisoscope.objective;
 import org.anisoscope.data.Batch;
 import org.anisoscope.data.Masking;
 import org.anisoscope.model.GradientCheck;
-import org.anisoscope.model.Model;
+import org.anisoscope.train.Network;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.ParamStore;
 import org.anisoscope.testing.DoublePrecision;
@@ -121,7 +121,7 @@ class MaskedLmTest {
   }
 
   private static void checkModel(ModelConfig cfg, int entries) {
-    Model m = new Model(cfg, MaskedLm::new, 7);
+    Network m = Network.ofTokens(cfg, MaskedLm::new, 7);
     m.params().values().addi(GradientCheck.random(3, m.params().values().shape()).muli(0.3));
     Batch b = maskedBatch();
     m.forwardBackward(b);
@@ -143,7 +143,7 @@ class MaskedLmTest {
 
   @Test
   void trainsAFloatModelStepWithFiniteGradients() {
-    Model m = new Model(ModelConfig.tiny(7, 4, false, DataType.FLOAT).withDropout(0.1), MaskedLm::new, 1);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, false, DataType.FLOAT).withDropout(0.1), MaskedLm::new, 1);
     LossResult r = m.forwardBackward(maskedBatch());
     assertTrue(Double.isFinite(r.loss()) && r.loss() > 0, "loss " + r.loss());
     double norm = m.params().grads().norm2Number().doubleValue();
@@ -152,7 +152,7 @@ class MaskedLmTest {
 
   @Test
   void initialLossOfAMaskingBatchIsNearLogVocab() {
-    Model m = new Model(ModelConfig.tiny(7, 4, false, DataType.DOUBLE), MaskedLm::new, 1);
+    Network m = Network.ofTokens(ModelConfig.tiny(7, 4, false, DataType.DOUBLE), MaskedLm::new, 1);
     Masking masking = new Masking(0, 7, Set.of());
     Batch b = masking.apply(3, 4, new int[] {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6}, new SplittableRandom(5));
     assertEquals(Math.log(7), m.forward(b, false).loss(), 0.05);

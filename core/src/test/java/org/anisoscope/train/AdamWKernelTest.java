@@ -1,7 +1,6 @@
 package org.anisoscope.train;
 
 import org.anisoscope.model.Kernels;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.CausalLm;
 import org.junit.jupiter.api.Assumptions;
@@ -18,7 +17,7 @@ class AdamWKernelTest {
     boolean was = Kernels.setEnabled(fused);
     try {
       ModelConfig cfg = ModelConfig.tiny(13, 6, true, DataType.FLOAT);
-      Model m = new Model(cfg, CausalLm::new, 3);
+      Network m = Network.ofTokens(cfg, CausalLm::new, 3);
       AdamW opt = new AdamW(m.params(), 0.9, 0.95, 1e-8, 0.1);
       for (int step = 0; step < 5; step++) {
         Nd4j.getRandom().setSeed(100 + step);
@@ -43,7 +42,7 @@ class AdamWKernelTest {
       assertTrue(scale > 0 && diff <= 2e-6 * scale, what[i] + ": max |Δ| " + diff + " vs scale " + scale);
     }
     // the update moved the weights (the comparison is not between two untouched copies)
-    Model fresh = new Model(ModelConfig.tiny(13, 6, true, DataType.FLOAT), CausalLm::new, 3);
+    Network fresh = Network.ofTokens(ModelConfig.tiny(13, 6, true, DataType.FLOAT), CausalLm::new, 3);
     assertTrue(fresh.params().values().sub(ref[0]).amaxNumber().doubleValue() > 1e-3);
   }
 }

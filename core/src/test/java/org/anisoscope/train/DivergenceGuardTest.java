@@ -2,7 +2,6 @@ package org.anisoscope.train;
 
 import org.anisoscope.config.Settings;
 import org.anisoscope.data.TokenWindows;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.run.RunDirectory;
@@ -33,12 +32,12 @@ class DivergenceGuardTest {
   Path tmp;
 
   /** Trains the tiny run with checkpoints every 2 steps, calling {@code hook} after each backward pass. */
-  private DivergenceException diverge(ObjLongConsumer<Model> hook, String... overrides) throws Exception {
+  private DivergenceException diverge(ObjLongConsumer<Network> hook, String... overrides) throws Exception {
     String[] all = java.util.Arrays.copyOf(overrides, overrides.length + 1);
     all[overrides.length] = "train.checkpoint-every=2";
     Settings s = TinyRun.settings(all);
     RunDirectory run = RunDirectory.create(tmp, "run", false);
-    Model model = new Model(s.model().toConfig(TinyRun.VOCAB), Objectives.registry().create(s.objective()),
+    Network model = Network.ofTokens(s.model().toConfig(TinyRun.VOCAB), Objectives.registry().create(s.objective()),
         s.run().seed());
     TokenWindows data = new TokenWindows(TinyRun.tokens(400, 1), TinyRun.tokens(120, 2), s.model().context(),
         s.train().batchSize(), s.train().evalBatches(), s.run().seed());

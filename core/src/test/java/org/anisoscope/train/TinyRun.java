@@ -2,7 +2,6 @@ package org.anisoscope.train;
 
 import org.anisoscope.config.Settings;
 import org.anisoscope.data.TokenWindows;
-import org.anisoscope.model.Model;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.run.RunDirectory;
 
@@ -53,7 +52,7 @@ final class TinyRun {
     if (!resume) {
       Files.writeString(dir.resolve("config.conf"), "anisoscope {}\n");
     }
-    Model model = new Model(s.model().toConfig(VOCAB), Objectives.registry().create(s.objective()), s.run().seed());
+    Network model = Network.ofTokens(s.model().toConfig(VOCAB), Objectives.registry().create(s.objective()), s.run().seed());
     TokenWindows data = new TokenWindows(tokens(400, 1), tokens(120, 2), s.model().context(), s.train().batchSize(),
         s.train().evalBatches(), s.run().seed());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -2,7 +2,6 @@ package org.anisoscope.train;
 
 import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.CausalLm;
@@ -24,14 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code train.decay-embeddings = false}; LayerNorm gains and biases never decay.
  */
 class WeightDecayGroupsTest {
-  private static Model model(boolean tied) {
+  private static Network model(boolean tied) {
     ModelConfig t = ModelConfig.tiny(11, 6, true, DataType.DOUBLE);
-    return new Model(new ModelConfig(t.vocab(), t.layers(), t.heads(), t.dModel(), t.dFf(), t.context(), 0.0,
+    return Network.ofTokens(new ModelConfig(t.vocab(), t.layers(), t.heads(), t.dModel(), t.dFf(), t.context(), 0.0,
         true, t.attention(), tied, DataType.DOUBLE), CausalLm::new, 5);
   }
 
   /** Names of the parameters whose every entry of the optimizer's mask is 1 (and checks no parameter is mixed). */
-  private static Set<String> decayed(Model m, AdamW adam) {
+  private static Set<String> decayed(Network m, AdamW adam) {
     Set<String> out = new TreeSet<>();
     INDArray mask = adam.decayMask();                                 // [1, P]
     long offset = 0;
@@ -48,7 +47,7 @@ class WeightDecayGroupsTest {
   }
 
   /** nanoGPT's rule written out from the names: W matrices and the two embedding tables. */
-  private static Set<String> matrices(Model m, boolean embeddings) {
+  private static Set<String> matrices(Network m, boolean embeddings) {
     Set<String> out = new TreeSet<>();
     for (Param p : m.params().params()) {
       boolean embedding = p.name().equals("wte") || p.name().equals("wpe");
@@ -62,7 +61,7 @@ class WeightDecayGroupsTest {
   @Test
   void everyMatrixDecaysTheEmbeddingsIncluded() {
     for (boolean tied : new boolean[] {true, false}) {
-      Model m = model(tied);
+      Network m = model(tied);
       Set<String> got = decayed(m, new AdamW(m.params(), 0.9, 0.99, 1e-8, 0.1));
       assertEquals(matrices(m, true), got, "tied " + tied);
       assertTrue(got.containsAll(List.of("wte", "wpe", "blocks.0.attn.qkv.W", "blocks.1.mlp.proj.W")), got.toString());
@@ -74,7 +73,7 @@ class WeightDecayGroupsTest {
 
   @Test
   void decayEmbeddingsFalseKeepsTheTablesOut() {
-    Model m = model(true);
+    Network m = model(true);
     Set<String> got = decayed(m, new AdamW(m.params(), 0.9, 0.99, 1e-8, 0.1, false));
     assertEquals(matrices(m, false), got);
     assertFalse(got.contains("wte") || got.contains("wpe"), got.toString());
@@ -87,7 +86,7 @@ class WeightDecayGroupsTest {
   @Test
   void oneStepShrinksExactlyTheDecayedParameters() {
     for (boolean embeddings : new boolean[] {true, false}) {
-      Model m = model(true);
+      Network m = model(true);
       INDArray before = m.params().values().dup();
       m.params().grads().assign(0);
       new AdamW(m.params(), 0.9, 0.99, 1e-8, 0.1, embeddings).step(0.5);
@@ -105,7 +104,7 @@ class WeightDecayGroupsTest {
     }
   }
 
-  private static double valueBefore(Model m, INDArray before, Param p, long i) {
+  private static double valueBefore(Network m, INDArray before, Param p, long i) {
     long offset = 0;
     for (Param q : m.params().params()) {
       if (q == p) {

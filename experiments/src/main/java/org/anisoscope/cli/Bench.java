@@ -5,10 +5,10 @@ import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.model.Blas;
 import org.anisoscope.model.Kernels;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.train.AdamW;
+import org.anisoscope.train.Network;
 import org.anisoscope.train.TrainingStep;
 import org.anisoscope.util.Parallel;
 import org.anisoscope.util.Seeds;
@@ -89,7 +89,7 @@ public final class Bench implements Callable<Integer> {
           mc.dFf(), mc.context(), s.train().batchSize(), vocab, steps, warmup, s.run().seed(), mc.dropout());
       return 0;
     }
-    Model model = new Model(mc, Objectives.registry().create(s.objective()), s.run().seed());
+    Network model = Network.ofTokens(mc, Objectives.registry().create(s.objective()), s.run().seed());
     TrainingStep stepper = new TrainingStep(model, AdamW.of(model.params(), s.train()), s.train().gradClip());
     int b = s.train().batchSize();
     int t = mc.context();

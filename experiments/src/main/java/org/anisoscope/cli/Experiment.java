@@ -2,11 +2,7 @@ package org.anisoscope.cli;
 
 import com.typesafe.config.ConfigFactory;
 import org.anisoscope.config.Settings;
-import org.anisoscope.model.Model;
 import org.anisoscope.objective.CausalLm;
-import org.anisoscope.objective.Contrastive;
-import org.anisoscope.objective.ObjectiveFactory;
-import org.anisoscope.objective.Objectives;
 import org.anisoscope.probe.TokenGroups;
 import org.anisoscope.probe.Probe;
 import org.anisoscope.reports.CsvTable;
@@ -14,6 +10,8 @@ import org.anisoscope.reports.RunReport;
 import org.anisoscope.run.Provenance;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.text.TextData;
+import org.anisoscope.train.ModalityData;
+import org.anisoscope.train.Network;
 import org.anisoscope.train.Sampler;
 import org.anisoscope.train.Trainer;
 import org.anisoscope.util.Seeds;
@@ -41,7 +39,7 @@ public final class Experiment {
   /** Runs {@code config} with {@code overrides} from scratch; returns the run directory. */
   public Path run(Path config, List<String> overrides, List<String> commandLine) throws IOException {
     Settings s = Settings.load(config, overrides);
-    TextData.validate(s);
+    Modalities.validate(s);
     String name = s.run().name().isEmpty()
         ? s.configName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         : s.run().name();
@@ -50,12 +48,12 @@ public final class Experiment {
       throw new java.nio.file.FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
-    TextData data = TextData.load(s);
+    ModalityData data = Modalities.load(s);
     int stepsPerEpoch = Trainer.stepsPerEpoch(s.train(), data.batches(s));
     Probe.checkVectorBudget(s, (long) stepsPerEpoch * s.train().epochs(), stepsPerEpoch);
     RunDirectory run = RunDirectory.create(parent, name, s.run().overwrite());
     run.writeConfig(s.config());
-    data.saveTokenizer(run.path());
+    data.saveArtifacts(run.path(), false);
     return train(s, data, run, false, commandLine);
   }
 
@@ -75,32 +73,32 @@ public final class Experiment {
     RunDirectory run = RunDirectory.open(runDir);
     Settings s = Settings.of(savedConfig(run.file("config.conf"))
         .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
-    TextData data = TextData.load(s);
+    ModalityData data = Modalities.load(s);
     int stale = run.removeStaleTemporaryFiles();
     if (stale > 0) {
       out.printf(Locale.ROOT, "removed %d temporary file(s) left by the interrupted run%n", stale);
     }
-    if (!Files.exists(run.file("tokenizer.json"))) { // killed before it was saved; the fit is deterministic
-      data.saveTokenizer(run.path());
-    }
+    data.saveArtifacts(run.path(), true); // what a run killed early had not saved yet
     return train(s, data, run, true, commandLine);
   }
 
-  private Path train(Settings s, TextData data, RunDirectory run, boolean resume, List<String> commandLine)
+  private Path train(Settings s, ModalityData data, RunDirectory run, boolean resume, List<String> commandLine)
       throws IOException {
-    ObjectiveFactory objective = s.objective().equals(Contrastive.NAME)
-        ? Contrastive.withTemperature(s.temperature()) : Objectives.registry().create(s.objective());
-    Model model = new Model(s.model().toConfig(data.tokenizer().vocabSize()), objective, s.run().seed());
+    Network model = data.network(s);
     Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
     if (s.probe().frequencyGroups() > 0) {
-      trainer.withTokenGroups(TokenGroups.byFrequency(data.trainTokens(), data.tokenizer().vocabSize(),
-          s.probe().frequencyGroups()));
+      java.util.Optional<TokenGroups> groups = data.tokenGroups(s.probe().frequencyGroups());
+      groups.ifPresent(trainer::withTokenGroups);
+      if (groups.isEmpty()) {
+        out.printf(Locale.ROOT, "probe.frequency-groups: token-frequency groups do not apply to %s inputs "
+            + "(no cos_mean_freq_q* rows)%n", s.modality());
+      }
     }
     // A resume reads and checks the checkpoint first, so a bad one fails before anything is written.
     long resumedFrom = resume ? trainer.prepareResume() : 0;
     Provenance prov = new Provenance(s.run().seed(), commandLine);
-    if (data.sourceFile() != null) {
-      prov.addDataFile("corpus", data.sourceFile());
+    for (java.util.Map.Entry<String, Path> f : data.dataFiles().entrySet()) {
+      prov.addDataFile(f.getKey(), f.getValue());
     }
     prov.addData(data.provenance());
     prov.put("parameters", model.params().count());
@@ -115,11 +113,7 @@ public final class Experiment {
     }
     prov.write(provFile);
 
-    out.printf(Locale.ROOT, "run %s%n  %s, %s tokenizer (vocab %d), %,d train / %,d val tokens, unigram entropy "
-            + "%.3f nats/token%n", run.path(), s.objective(), data.tokenizer().name(), data.tokenizer().vocabSize(),
-        ((Number) data.provenance().get("train_tokens")).longValue(),
-        ((Number) data.provenance().get("val_tokens")).longValue(),
-        ((Number) data.provenance().get("unigram_entropy_nats")).doubleValue());
+    out.printf(Locale.ROOT, "run %s%n  %s, %s%n", run.path(), s.objective(), data.describe());
     out.printf(Locale.ROOT, "  model: %d layers, %d heads, d_model %d, context %d, %,d parameters%n",
         s.model().layers(), s.model().heads(), s.model().dModel(), s.model().context(), model.params().count());
     out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d × %d tokens%n", s.train().epochs(),
@@ -140,15 +134,15 @@ public final class Experiment {
     prov.finish("finished");
     prov.write(provFile);
 
-    if (model.objective() instanceof CausalLm && s.train().sampleTokens() > 0) {
-      int[] val = data.valTokens();
+    if (data instanceof TextData text && model.objective() instanceof CausalLm && s.train().sampleTokens() > 0) {
+      int[] val = text.valTokens();
       int[] prompt = Arrays.copyOf(val, Math.min(val.length, Math.max(1, s.model().context() / 4)));
       int[] gen = Sampler.generate(model, prompt, s.train().sampleTokens(), s.train().sampleTemperature(),
           Seeds.derive(s.run().seed(), Seeds.SAMPLING, 0));
-      String text = data.tokenizer().decode(prompt) + "" + data.tokenizer().decode(gen);
-      Files.writeString(run.file("sample.txt"), text + "\n", StandardCharsets.UTF_8);
+      String sample = text.tokenizer().decode(prompt) + "" + text.tokenizer().decode(gen);
+      Files.writeString(run.file("sample.txt"), sample + "\n", StandardCharsets.UTF_8);
       out.println("---- sample (prompt from the validation split, then " + gen.length + " generated tokens) ----");
-      out.println(text);
+      out.println(sample);
       out.println("----");
     }
     Path report = RunReport.write(run.path());

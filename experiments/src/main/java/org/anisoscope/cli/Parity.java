@@ -5,7 +5,6 @@ import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.io.Npy;
 import org.anisoscope.model.Hooks;
-import org.anisoscope.model.Model;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.CausalLm;
@@ -13,6 +12,7 @@ import org.anisoscope.objective.LossResult;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.text.Tokenizers;
 import org.anisoscope.train.Checkpoint;
+import org.anisoscope.train.Network;
 import org.anisoscope.train.Trainer;
 import org.anisoscope.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -172,7 +172,7 @@ public final class Parity implements Callable<Integer> {
     }
     prepareOut();
 
-    Model model = new Model(mc, Objectives.registry().create(s.objective()), s.run().seed());
+    Network model = Network.ofTokens(mc, Objectives.registry().create(s.objective()), s.run().seed());
     long ckptStep = -1;
     if (ckptFile != null) {
       Checkpoint c = Checkpoint.read(ckptFile);

@@ -2,9 +2,9 @@ package org.anisoscope.cli;
 
 import org.anisoscope.config.Settings;
 import org.anisoscope.data.Batch;
-import org.anisoscope.model.Model;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.train.AdamW;
+import org.anisoscope.train.Network;
 import org.anisoscope.train.TrainingStep;
 import org.anisoscope.util.Seeds;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,8 @@ class BenchTest {
         .substring("losses: ".length());
 
     Settings s = Settings.load(null, TINY);
-    Model model = new Model(s.model().toConfig(11), Objectives.registry().create(s.objective()), s.run().seed());
+    Network model = Network.ofTokens(s.model().toConfig(11), Objectives.registry().create(s.objective()),
+        s.run().seed());
     TrainingStep step = new TrainingStep(model, AdamW.of(model.params(), s.train()), s.train().gradClip());
     List<String> want = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

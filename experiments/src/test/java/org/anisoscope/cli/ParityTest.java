@@ -1,7 +1,7 @@
 package org.anisoscope.cli;
 
 import org.anisoscope.io.Npy;
-import org.anisoscope.model.Model;
+import org.anisoscope.train.Network;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.CausalLm;
 import org.anisoscope.objective.Objectives;
@@ -112,7 +112,7 @@ class ParityTest {
     }
     ModelConfig trained = new ModelConfig(vocab, 1, 2, 8, 32, 6, 0.0, true, ModelConfig.Attention.SOFTMAX, false,
         DataType.FLOAT);
-    Model m = new Model(trained, Objectives.registry().create(CausalLm.NAME), 99);
+    Network m = Network.ofTokens(trained, Objectives.registry().create(CausalLm.NAME), 99);
     Checkpoint.of(40, 2.5, m.params(), new AdamW(m.params(), 0.9, 0.99, 1e-8, 0.1))
         .write(run.resolve("checkpoints/latest.ckpt"));
 

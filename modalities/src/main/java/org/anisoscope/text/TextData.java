@@ -10,6 +10,11 @@ import org.anisoscope.objective.Contrastive;
 import org.anisoscope.objective.MaskedLm;
 import org.anisoscope.objective.ObjectiveBatches;
 import org.anisoscope.data.TokenWindows;
+import org.anisoscope.objective.ObjectiveFactory;
+import org.anisoscope.objective.Objectives;
+import org.anisoscope.probe.TokenGroups;
+import org.anisoscope.train.ModalityData;
+import org.anisoscope.train.Network;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -27,7 +32,7 @@ import java.util.Set;
  * Europarl from the Maven-resolved jar), splits it (first part train, last {@code val-fraction} validation),
  * fits the tokenizer on the training split only, and encodes both splits.
  */
-public final class TextData {
+public final class TextData implements ModalityData {
   private final Tokenizer tokenizer;
   private final int[] train;
   private final int[] val;
@@ -152,6 +157,7 @@ public final class TextData {
    * The batches the configured objective trains on: next-token windows, masked for {@code masked-lm}, paired
    * views for {@code contrastive}.
    */
+  @Override
   public BatchSource batches(Settings s) {
     TokenWindows windows = windows(s);
     return switch (s.objective()) {
@@ -186,7 +192,40 @@ public final class TextData {
     return val.clone();
   }
 
+  /** A token model with the configured objective (SimCSE with {@code objective.temperature}). */
+  @Override
+  public Network network(Settings s) {
+    ObjectiveFactory objective = s.objective().equals(Contrastive.NAME)
+        ? Contrastive.withTemperature(s.temperature()) : Objectives.registry().create(s.objective());
+    return Network.ofTokens(s.model().toConfig(tokenizer.vocabSize()), objective, s.run().seed());
+  }
+
+  @Override
+  public Map<String, Path> dataFiles() {
+    return sourceFile == null ? Map.of() : Map.of("corpus", sourceFile);
+  }
+
+  @Override
+  public void saveArtifacts(Path runDir, boolean ifMissing) throws IOException {
+    if (!ifMissing || !Files.exists(runDir.resolve("tokenizer.json"))) { // the fit is deterministic
+      saveTokenizer(runDir);
+    }
+  }
+
+  @Override
+  public java.util.Optional<TokenGroups> tokenGroups(int groups) {
+    return java.util.Optional.of(TokenGroups.byFrequency(train, tokenizer.vocabSize(), groups));
+  }
+
+  @Override
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "%s tokenizer (vocab %d), %,d train / %,d val tokens, unigram "
+            + "entropy %.3f nats/token", tokenizer.name(), tokenizer.vocabSize(), train.length, val.length,
+        ((Number) provenance.get("unigram_entropy_nats")).doubleValue());
+  }
+
   /** Facts for provenance.json; the local source file (if any) is added with its SHA-256 by the caller. */
+  @Override
   public Map<String, Object> provenance() {
     return provenance;
   }
