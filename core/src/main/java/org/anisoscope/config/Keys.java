@@ -103,6 +103,16 @@ public final class Keys {
   }
 
   /** An error about {@code key} for callers with their own checks. */
+  /** True when {@code key}'s value is the default of a {@code reference.conf}, not set by a config or override. */
+  public boolean isDefault(String key) {
+    if (!config.hasPath(key)) {
+      return true;
+    }
+    com.typesafe.config.ConfigOrigin o = config.getValue(key).origin();
+    String r = o.resource() != null ? o.resource() : o.url() != null ? o.url().getPath() : o.filename();
+    return r != null && r.endsWith("reference.conf");
+  }
+
   public SettingsException invalid(String key, String expected) {
     return error(key, expected);
   }

@@ -8,6 +8,12 @@ import java.util.List;
 public record ProbeSettings(int everySteps, int sequences, int batchSize, List<String> hooks, List<String> metrics,
     int bootstrap, boolean saveVectors, int frequencyGroups, int maxVectorMb) {
 
+  /** The same settings probing {@code newHooks}. */
+  public ProbeSettings withHooks(List<String> newHooks) {
+    return new ProbeSettings(everySteps, sequences, batchSize, List.copyOf(newHooks), metrics, bootstrap, saveVectors,
+        frequencyGroups, maxVectorMb);
+  }
+
   static ProbeSettings read(Keys k) {
     List<String> hooks = k.stringList("anisoscope.probe.hooks");
     for (String h : hooks) {

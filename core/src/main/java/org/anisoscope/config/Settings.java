@@ -37,8 +37,25 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
       throw k.invalid("anisoscope.model.dropout", "> 0 for objective.type = contrastive (the two views differ "
           + "only by their dropout masks)");
     }
+    ProbeSettings probe = ProbeSettings.read(k);
+    if (k.isDefault("anisoscope.probe.hooks")) {
+      // The default list asks for every kind of hook; it takes those this model has (no q/k without attention).
+      probe = probe.withHooks(probe.hooks().stream().filter(h -> org.anisoscope.probe.HookSelector.problem(
+          List.of(h), model.layers(), model.attention()).isEmpty()).toList());
+      // ... and the run's config.conf records that list, so a resume reads hooks this model has
+      k = new Keys(c.withValue("anisoscope.probe.hooks",
+          com.typesafe.config.ConfigValueFactory.fromIterable(probe.hooks())));
+    } else {
+      // A list someone wrote is checked against this model before anything is written: a layer it lacks, or q/k
+      // of a mixer without them, is an error, not a silent drop.
+      java.util.Optional<String> problem = org.anisoscope.probe.HookSelector.problem(probe.hooks(), model.layers(),
+          model.attention());
+      if (problem.isPresent()) {
+        throw k.invalid("anisoscope.probe.hooks", problem.get());
+      }
+    }
     return new Settings(k, configName, RunSettings.read(k), model, TrainSettings.read(k),
-        ProbeSettings.read(k), objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
+        probe, objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
         k.doubleIn("anisoscope.objective.temperature", 1e-4, 100.0),
         k.oneOf("anisoscope.data.modality", java.util.Set.of("text")));
   }

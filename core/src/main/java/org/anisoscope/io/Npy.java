@@ -1,15 +1,16 @@
 package org.anisoscope.io;
 
 import com.google.common.base.Preconditions;
+import org.anisoscope.files.AtomicFiles;
+
 import java.io.IOException;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -57,32 +58,18 @@ public final class Npy {
     }
     Preconditions.checkArgument(elementCount(shape) == count, "%s values do not fill shape %s", count,
         shapeTuple(shape));
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeFully(ch, ByteBuffer.wrap(header(descr, shape)));
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(itemSize, (long) itemSize * count)))
-            .order(ByteOrder.LITTLE_ENDIAN);
-        int step = buf.capacity() / itemSize;
-        for (int start = 0; start < count; start += step) {
-          int len = Math.min(step, count - start);
-          buf.clear();
-          chunk.put(buf, start, len);
-          buf.limit(len * itemSize);
-          writeFully(ch, buf);
-        }
-        ch.force(true);
+    AtomicFiles.write(file, out -> {
+      out.write(header(descr, shape));
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(itemSize, (long) itemSize * count)))
+          .order(ByteOrder.LITTLE_ENDIAN);
+      int step = buf.capacity() / itemSize;
+      for (int start = 0; start < count; start += step) {
+        int len = Math.min(step, count - start);
+        buf.clear();
+        chunk.put(buf, start, len);
+        out.write(buf.array(), 0, len * itemSize);
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   /** Reads a {@code .npy} file (see the class comment for what is supported). */
@@ -229,12 +216,6 @@ public final class Npy {
       n = Math.multiplyExact(n, s);
     }
     return n;
-  }
-
-  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      ch.write(b);
-    }
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, Path file, String what) throws IOException {

@@ -5,13 +5,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.Csv;
 import org.anisoscope.io.Npy;
 import org.anisoscope.io.NpyArray;
 
@@ -40,7 +41,10 @@ public final class AnalyzeVectors {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** The whole command; returns the exit code (0, 2 for bad input, 1 for an internal failure). */
+  /**
+   * The whole command; returns the exit code (0, 2 for bad input, 4 when the output cannot be written, 1 for an
+   * internal failure, with its stack trace).
+   */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
       out.println(USAGE);
@@ -67,11 +71,16 @@ public final class AnalyzeVectors {
         writeCsv(o.out, rows);
       }
       return 0;
-    } catch (VectorFiles.BadInput | IOException | IllegalArgumentException e) {
+    } catch (org.anisoscope.files.OutputException e) {
+      err.println(e.getMessage());
+      return 4;
+    } catch (VectorFiles.BadInput | org.anisoscope.files.BadInputException | IOException e) {
+      // IOException: reading the .npy files named on the command line, the only input
       err.println(e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
       return 2;
-    } catch (RuntimeException e) {
-      err.println("internal error: " + e);
+    } catch (RuntimeException e) { // a bug: the stack trace is what is needed to find it
+      err.println("internal error:");
+      e.printStackTrace(err);
       return 1;
     }
   }
@@ -141,30 +150,13 @@ public final class AnalyzeVectors {
     return String.format(Locale.ROOT, a != 0 && a < 1e-3 ? "%.3e" : "%.4f", v);
   }
 
-  /** Long-format CSV, written to a temporary file and moved into place so a reader never sees half of it. */
+  /** Long-format CSV, written atomically so a reader never sees half of it. */
   static void writeCsv(Path file, List<Row> rows) throws IOException {
-    StringBuilder sb = new StringBuilder("source,step,hook,metric,value\n");
+    List<List<?>> cells = new ArrayList<>();
     for (Row r : rows) {
-      sb.append(csv(r.source())).append(',').append(r.step()).append(',').append(csv(r.hook())).append(',')
-          .append(csv(r.metric())).append(',').append(Double.toString(r.value())).append('\n');
+      cells.add(List.of(r.source(), r.step(), r.hook(), r.metric(), r.value()));
     }
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** RFC 4180 quoting where needed. */
-  static String csv(String s) {
-    if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-      return "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-    return s;
+    AtomicFiles.writeString(file, Csv.table(List.of("source", "step", "hook", "metric", "value"), cells));
   }
 
   /** The parsed command line. */
@@ -191,7 +183,18 @@ public final class AnalyzeVectors {
             }
           }
           case "--out" -> o.out = Path.of(value(args, ++i, a));
-          case "--metrics" -> o.metrics = Arrays.asList(value(args, ++i, a).split(","));
+          case "--metrics" -> {
+            o.metrics = Arrays.asList(value(args, ++i, a).split(","));
+            for (String m : o.metrics) {
+              if (!Metrics.registry().contains(m)) {
+                throw new VectorFiles.BadInput("--metrics: unknown metric '" + m + "'; known: "
+                    + String.join(", ", Metrics.registry().names()));
+              }
+              if (o.metrics.indexOf(m) != o.metrics.lastIndexOf(m)) {
+                throw new VectorFiles.BadInput("--metrics: '" + m + "' listed twice");
+              }
+            }
+          }
           default -> {
             if (a.startsWith("--")) {
               throw new VectorFiles.BadInput(a + ": unknown option; " + USAGE);

@@ -10,12 +10,26 @@ import org.nd4j.linalg.api.buffer.DataType;
 public record ModelConfig(int vocab, int layers, int heads, int dModel, int dFf, int context, double dropout,
     boolean causal, Attention attention, boolean tieEmbeddings, DataType dtype) {
 
-  /** What mixes tokens inside a block. */
+  /**
+   * What mixes tokens inside a block. Each states the hooks it provides inside a block besides the residual
+   * stream ones every block has (names relative to {@code blocks.L.}); the probe accepts only those.
+   */
   public enum Attention {
     /** Scaled dot-product softmax attention. */
-    SOFTMAX,
+    SOFTMAX(java.util.List.of("attn.hook_q", "attn.hook_k", "attn.hook_pattern")),
     /** No token mixing: the attention sub-layer is removed (control). */
-    NONE
+    NONE(java.util.List.of());
+
+    private final java.util.List<String> hooks;
+
+    Attention(java.util.List<String> hooks) {
+      this.hooks = hooks;
+    }
+
+    /** The mixer's own hooks, relative to {@code blocks.L.}, in forward order. */
+    public java.util.List<String> hooks() {
+      return hooks;
+    }
   }
 
   public ModelConfig {

@@ -12,7 +12,7 @@ import org.anisoscope.metrics.Metric;
 import org.anisoscope.metrics.Metrics;
 import org.anisoscope.model.Hooks;
 import org.anisoscope.model.Model;
-import org.anisoscope.run.CsvLog;
+import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,7 +31,7 @@ import java.util.Map;
  * (dropout is off, bootstrap seeds are derived from the run seed and step), and it uses activation buffers of
  * its own batch shape.
  */
-public final class Probe {
+public final class Probe implements AutoCloseable {
   private final ProbeSettings settings;
   private final Model model;
   private final List<Batch> batches;
@@ -51,8 +51,7 @@ public final class Probe {
     this.run = run;
     this.seed = seed;
     this.sequences = batches.stream().mapToInt(Batch::size).sum();
-    this.hooks = HookSelector.expand(settings.hooks(), model.config().layers(),
-        model.config().attention() != org.anisoscope.model.ModelConfig.Attention.NONE);
+    this.hooks = HookSelector.expand(settings.hooks(), model.config().layers(), model.config().attention());
     this.metrics = Metrics.create(settings.metrics());
   }
 
@@ -288,8 +287,7 @@ public final class Probe {
     if (!p.saveVectors()) {
       return 0;
     }
-    long files = HookSelector.expand(p.hooks(), s.model().layers(),
-        s.model().attention() != org.anisoscope.model.ModelConfig.Attention.NONE).stream()
+    long files = HookSelector.expand(p.hooks(), s.model().layers(), s.model().attention()).stream()
         .filter(h -> !HookSelector.isPattern(h) && !HookSelector.isMatrix(h)).count();  // what is saved
     long perFile = (long) p.sequences() * s.model().context() * s.model().dModel() * Float.BYTES + NPY_HEADER_BYTES;
     return files * perFile * probeSteps(totalSteps, stepsPerEpoch, p.everySteps());
@@ -309,6 +307,12 @@ public final class Probe {
           + "(probe.every-steps, train.epochs), or probe.save-vectors = false", bytes / 1048576.0,
           probeSteps(totalSteps, stepsPerEpoch, s.probe().everySteps()), budget));
     }
+  }
+
+  /** Closes {@code probes.csv}, which this probe writes. */
+  @Override
+  public void close() throws IOException {
+    csv.close();
   }
 
   /** The concrete hook names this probe collects. */

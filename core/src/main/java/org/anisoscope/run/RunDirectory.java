@@ -2,9 +2,11 @@ package org.anisoscope.run;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
+import org.anisoscope.files.OutputException;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -13,9 +15,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The run directory contract of ARCHITECTURE.md (§5): {@code config.conf}, {@code provenance.json}, {@code train.csv},
- * {@code eval.csv}, {@code probes.csv}, {@code probes/step-<SSSSSSS>/<hook>.npy}, {@code checkpoints/},
- * {@code report/index.html}. An existing directory is never overwritten unless asked.
+ * The run directory contract (README; ARCHITECTURE.md §5 and "Run directory: writes and resume"):
+ * {@code config.conf}, {@code provenance.json}, {@code train.csv}, {@code eval.csv}, {@code probes.csv},
+ * {@code probes/step-<SSSSSSS>/<hook>.npy}, {@code checkpoints/}, {@code report/index.html}. An existing directory is never overwritten unless asked.
  */
 public final class RunDirectory {
   public static final List<String> TRAIN_COLUMNS =
@@ -38,37 +40,43 @@ public final class RunDirectory {
     Path dir = parent.resolve(name);
     if (Files.exists(dir)) {
       if (!overwrite) {
-        throw new FileAlreadyExistsException(dir + ": run directory already exists; choose another run.name, "
+        throw new BadInputException(dir + ": run directory already exists; choose another run.name, "
             + "resume it with --resume " + dir + ", or set run.overwrite=true");
       }
       if (!Files.exists(dir.resolve("config.conf"))) {
-        throw new IOException(dir + ": exists and is not a run directory (no config.conf); not overwriting it");
+        throw new BadInputException(dir + ": exists and is not a run directory (no config.conf); not overwriting it");
       }
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
         }
+      } catch (IOException e) {
+        throw OutputException.of(dir, e);
       }
     }
-    Files.createDirectories(dir.resolve("checkpoints"));
+    try {
+      Files.createDirectories(dir.resolve("checkpoints"));
+    } catch (IOException e) {
+      throw OutputException.of(dir, e);
+    }
     return new RunDirectory(dir);
   }
 
   /** An existing run directory (for resuming or reporting). */
   public static RunDirectory open(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new java.nio.file.NoSuchFileException(dir + ": no such run directory");
+      throw new BadInputException(dir + ": no such run directory");
     }
     if (!Files.isRegularFile(dir.resolve("config.conf"))) {
-      throw new IOException(dir + ": not a run directory (no config.conf; if a run was killed while creating it, "
+      throw new BadInputException(dir + ": not a run directory (no config.conf; if a run was killed while creating it, "
           + "nothing was trained: delete the directory and start the run again)");
     }
     return new RunDirectory(dir);
   }
 
   /**
-   * Deletes the temporary files a killed process may have left (every whole-file write here goes through a
-   * sibling {@code *.tmp} and a rename); returns how many. Called before a resume writes anything.
+   * Deletes the temporary files a killed process may have left (every whole-file write goes through a sibling
+   * {@code *.tmp} and a rename, see {@link AtomicFiles}); returns how many. Called before a resume writes anything.
    */
   public int removeStaleTemporaryFiles() throws IOException {
     List<Path> stale;
@@ -105,7 +113,11 @@ public final class RunDirectory {
   /** {@code probes/step-<SSSSSSS>/}, created on demand. */
   public Path probeVectors(long step) throws IOException {
     Path p = dir.resolve("probes").resolve(String.format(Locale.ROOT, "step-%07d", step));
-    Files.createDirectories(p);
+    try {
+      Files.createDirectories(p);
+    } catch (IOException e) {
+      throw OutputException.of(p, e);
+    }
     return p;
   }
 }

@@ -27,6 +27,21 @@ public interface ModalityData {
   /** Local data files to record in provenance.json with their SHA-256, by role. */
   Map<String, Path> dataFiles();
 
+  /** An input's SHA-256 and the name (a path, or a source and its selection) that identifies it in a message. */
+  record DataHash(String name, String sha256) {}
+
+  /**
+   * The SHA-256 of each input the run trains on, by role ({@code corpus}, ...), as {@code provenance.json} records
+   * them; a resume compares them with the recorded ones. Default: the {@link #dataFiles()}, hashed.
+   */
+  default Map<String, DataHash> dataHashes() throws IOException {
+    Map<String, DataHash> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Path> f : dataFiles().entrySet()) {
+      out.put(f.getKey(), new DataHash(f.getValue().toString(), org.anisoscope.run.Provenance.sha256(f.getValue())));
+    }
+    return out;
+  }
+
   /** Writes the modality's own files into a run directory ({@code tokenizer.json}); with {@code ifMissing} only
    * those not there yet (a resumed run killed before they were written). */
   void saveArtifacts(Path runDir, boolean ifMissing) throws IOException;

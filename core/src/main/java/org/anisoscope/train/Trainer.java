@@ -7,7 +7,8 @@ import org.anisoscope.data.BatchSource;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.LossResult;
 import org.anisoscope.probe.Probe;
-import org.anisoscope.run.CsvLog;
+import org.anisoscope.files.BadInputException;
+import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.util.Seeds;
 import org.nd4j.linalg.factory.Nd4j;
@@ -127,8 +128,8 @@ public final class Trainer {
     Checkpoint c = Checkpoint.read(latest);
     try {
       c.restore(model.params(), adam);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException(latest + ": " + e.getMessage().replace('\n', ' '));
+    } catch (BadInputException e) {
+      throw new BadInputException(latest + ": " + e.getMessage(), e);
     }
     resumeFrom = c;
     return c.step();
@@ -145,9 +146,6 @@ public final class Trainer {
   /** Trains from scratch (step 0) or, with {@code resume}, from the run's latest checkpoint. */
   public Summary train(boolean resume) throws IOException {
     long start = 0;
-    CsvLog trainCsv;
-    CsvLog evalCsv;
-    CsvLog probeCsv;
     Path latest = run.checkpoints().resolve(LATEST);
     List<String> trainColumns = new ArrayList<>(RunDirectory.TRAIN_COLUMNS);
     trainColumns.addAll(model.objective().scalarNames());
@@ -167,21 +165,17 @@ public final class Trainer {
       start = c.step();
       lastCheckpointStep = start;
       bestVal = c.bestValLoss();
-      trainCsv = CsvLog.resume(run.file("train.csv"), trainColumns, start);
-      evalCsv = CsvLog.resume(run.file("eval.csv"), evalColumns, start);
-      probeCsv = CsvLog.resume(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS, start);
       out.printf(Locale.ROOT, "resuming %s at step %d of %d%n", run.path(), start, totalSteps);
-    } else {
-      trainCsv = CsvLog.create(run.file("train.csv"), trainColumns);
-      evalCsv = CsvLog.create(run.file("eval.csv"), evalColumns);
-      probeCsv = CsvLog.create(run.file("probes.csv"), RunDirectory.PROBE_COLUMNS);
     }
-    Probe probe = new Probe(settings.probe(), model.model(), data.probeBatches(settings.probe().sequences(),
-        settings.probe().batchSize()), probeCsv, run, seed);
-    if (tokenGroups != null) {
-      probe.withTokenGroups(tokenGroups);
-    }
-    try (trainCsv; evalCsv; probeCsv) {
+    // Every channel is closed however training ends (divergence, a full disk, a bug), in reverse order.
+    try (CsvLog trainCsv = log("train.csv", trainColumns, resume, start);
+         CsvLog evalCsv = log("eval.csv", evalColumns, resume, start);
+         CsvLog probeCsv = log("probes.csv", RunDirectory.PROBE_COLUMNS, resume, start);
+         Probe probe = new Probe(settings.probe(), model.model(), data.probeBatches(settings.probe().sequences(),
+             settings.probe().batchSize()), probeCsv, run, seed)) {
+      if (tokenGroups != null) {
+        probe.withTokenGroups(tokenGroups);
+      }
       if (start == 0) {
         warmUp();
         timedProbe(probe, 0, 0);
@@ -191,6 +185,11 @@ public final class Trainer {
       loop(start, trainCsv, evalCsv, probe, latest);
     }
     return new Summary(totalSteps, lastValLoss, bestVal, trainSeconds, evalSeconds, probeSeconds, warmupSeconds);
+  }
+
+  /** A new log, or on resume the existing one cut back to the checkpoint's step. */
+  private CsvLog log(String name, List<String> columns, boolean resume, long start) throws IOException {
+    return resume ? CsvLog.resume(run.file(name), columns, start) : CsvLog.create(run.file(name), columns);
   }
 
   private void loop(long start, CsvLog trainCsv, CsvLog evalCsv, Probe probe, Path latest) throws IOException {

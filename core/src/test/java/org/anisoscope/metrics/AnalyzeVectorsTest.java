@@ -111,7 +111,7 @@ class AnalyzeVectorsTest {
     assertEquals("0.5000", AnalyzeVectors.format(0.5));
     assertEquals("1.234e-05", AnalyzeVectors.format(1.234e-5));
     assertEquals("NaN", AnalyzeVectors.format(Double.NaN));
-    assertEquals("\"a,b\"", AnalyzeVectors.csv("a,b"));
+    assertEquals("\"a,b\"", org.anisoscope.files.Csv.cell("a,b"));
   }
 
   private void assertBadInput(int code, String arg, String what, String path) {

@@ -2,6 +2,8 @@ package org.anisoscope.cli;
 
 import com.typesafe.config.ConfigFactory;
 import org.anisoscope.config.Settings;
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
 import org.anisoscope.objective.CausalLm;
 import org.anisoscope.probe.TokenGroups;
 import org.anisoscope.probe.Probe;
@@ -18,7 +20,6 @@ import org.anisoscope.util.Seeds;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Wires one configuration to the parts: data → model → run directory → trainer → sample → report. */
 public final class Experiment {
@@ -45,7 +47,7 @@ public final class Experiment {
         : s.run().name();
     Path parent = Path.of(s.run().dir());
     if (Files.exists(parent.resolve(name)) && !s.run().overwrite()) {
-      throw new java.nio.file.FileAlreadyExistsException(parent.resolve(name) + ": run directory already exists; "
+      throw new BadInputException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
     ModalityData data = Modalities.load(s);
@@ -68,12 +70,23 @@ public final class Experiment {
         : saved.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
   }
 
-  /** Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with. */
-  public Path resume(Path runDir, List<String> commandLine) throws IOException {
+  /**
+   * Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with, on
+   * the data it started on: its own {@code tokenizer.json} (never refitted) and a corpus whose SHA-256 matches the
+   * one {@code provenance.json} recorded (see {@link ResumeData}; {@code allowDataChange} turns a mismatch into a
+   * warning).
+   */
+  public Path resume(Path runDir, List<String> commandLine, boolean allowDataChange) throws IOException {
     RunDirectory run = RunDirectory.open(runDir);
-    Settings s = Settings.of(savedConfig(run.file("config.conf"))
-        .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
-    ModalityData data = Modalities.load(s);
+    Settings s;
+    try {
+      s = Settings.of(savedConfig(run.file("config.conf"))
+          .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new BadInputException(run.file("config.conf") + ": not the run's configuration (" + e.getMessage() + ")");
+    }
+    ModalityData data = Modalities.loadForResume(s, run.path());
+    ResumeData.check(run, data, allowDataChange, out);
     int stale = run.removeStaleTemporaryFiles();
     if (stale > 0) {
       out.printf(Locale.ROOT, "removed %d temporary file(s) left by the interrupted run%n", stale);
@@ -101,6 +114,11 @@ public final class Experiment {
       prov.addDataFile(f.getKey(), f.getValue());
     }
     prov.addData(data.provenance());
+    for (Map.Entry<String, String> a : ResumeData.RUN_ARTIFACTS.entrySet()) { // a resume checks their hashes too
+      if (Files.isRegularFile(run.file(a.getValue()))) {
+        prov.addDataFile(a.getKey(), run.file(a.getValue()));
+      }
+    }
     prov.put("parameters", model.params().count());
     Path provFile = run.file("provenance.json");
     if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
@@ -123,7 +141,11 @@ public final class Experiment {
       summary = trainer.train(resume);
     } catch (RuntimeException | IOException e) {
       prov.finish("failed: " + e.getMessage());
-      prov.write(provFile);
+      try {
+        prov.write(provFile);
+      } catch (IOException | RuntimeException writing) { // e.g. the disk is full: report the first failure
+        e.addSuppressed(writing);
+      }
       throw e;
     }
     prov.put("train_seconds", summary.trainSeconds());
@@ -140,7 +162,7 @@ public final class Experiment {
       int[] gen = Sampler.generate(model, prompt, s.train().sampleTokens(), s.train().sampleTemperature(),
           Seeds.derive(s.run().seed(), Seeds.SAMPLING, 0));
       String sample = text.tokenizer().decode(prompt) + "" + text.tokenizer().decode(gen);
-      Files.writeString(run.file("sample.txt"), sample + "\n", StandardCharsets.UTF_8);
+      AtomicFiles.writeString(run.file("sample.txt"), sample + "\n");
       out.println("---- sample (prompt from the validation split, then " + gen.length + " generated tokens) ----");
       out.println(sample);
       out.println("----");

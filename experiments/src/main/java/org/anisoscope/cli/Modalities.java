@@ -20,4 +20,9 @@ final class Modalities {
   static ModalityData load(Settings s) {
     return TextData.load(s);
   }
+
+  /** The data of a resumed run, with the artefacts it saved in {@code runDir} (a vocabulary is never refitted). */
+  static ModalityData loadForResume(Settings s, java.nio.file.Path runDir) throws java.io.IOException {
+    return TextData.loadForResume(s, runDir);
+  }
 }

@@ -1,7 +1,10 @@
 package org.anisoscope.cli;
 
+import org.anisoscope.files.AtomicFiles;
+import org.anisoscope.files.BadInputException;
+import org.anisoscope.files.OutputException;
+
 import org.anisoscope.config.Settings;
-import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.io.Npy;
 import org.anisoscope.model.Hooks;
@@ -24,8 +27,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,8 @@ import java.util.stream.Stream;
         "Writes <param>.npy per parameter, tokens.npy, targets.npy (int32 [B, T]), config.json, logits.npy "
             + "[B·T, V] and loss.txt; last line: parity-export: dir=… loss=…"},
     footer = {"", "Exit codes: 0 written, 2 bad input (config, objective, checkpoint, non-empty --out), "
-        + "1 unexpected error."})
+        + "4 --out cannot be written, "
+        + "1 a bug (with its stack trace)."})
 public final class Parity implements Callable<Integer> {
   static final int BAD_INPUT = 2;
 
@@ -95,38 +97,39 @@ public final class Parity implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Parity(out, err));
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> Main.bug(err, e));
     return cl.execute(argv);
   }
 
   @Override
   public Integer call() {
-    try {
-      return export();
-    } catch (SettingsException | IllegalArgumentException e) {
-      stderr.println("error: " + Main.oneLine(e.getMessage()));
-      return BAD_INPUT;
-    } catch (IOException | UncheckedIOException e) {
-      stderr.println("error: " + Main.oneLine(e.getMessage()));
-      return BAD_INPUT;
-    }
+    return Main.exitCode(stderr, () -> {
+      try {
+        return export();
+      } catch (OutputException e) {
+        throw e;
+      } catch (IOException e) { // reading the configuration, checkpoint or tokenizer it was given
+        throw new BadInputException(e.getMessage(), e);
+      }
+    });
   }
 
   private int export() throws IOException {
     CliArgs parsed = CliArgs.split(args);
     if (parsed.configs().size() > 1) {
-      throw new IllegalArgumentException("one configuration file only, got " + parsed.configs().get(0) + " and "
+      throw new BadInputException("one configuration file only, got " + parsed.configs().get(0) + " and "
           + parsed.configs().get(1));
     }
     Path config = parsed.configs().isEmpty() ? null : parsed.configs().get(0);
     List<String> overrides = parsed.overrides();
     if (!dtype.equals("float32") && !dtype.equals("float64")) {
-      throw new IllegalArgumentException("--dtype must be float32 or float64, got " + dtype);
+      throw new BadInputException("--dtype must be float32 or float64, got " + dtype);
     }
     Path ckptFile = null;
     Path runDir = null;
     if (checkpoint != null) {
       if (!Files.exists(checkpoint)) {
-        throw new IOException(checkpoint + ": no such run directory or checkpoint file (--checkpoint)");
+        throw new BadInputException(checkpoint + ": no such run directory or checkpoint file (--checkpoint)");
       }
       if (Files.isDirectory(checkpoint)) {
         runDir = checkpoint;
@@ -140,34 +143,34 @@ public final class Parity implements Callable<Integer> {
         config = runDir.resolve("config.conf");
       }
     } else if (config == null) {
-      throw new IllegalArgumentException("no configuration file given; e.g. experiments/parity.sh configs/base.conf"
+      throw new BadInputException("no configuration file given; e.g. experiments/parity.sh configs/base.conf"
           + " (see --help)");
     }
     overrides.add("anisoscope.model.dtype=" + dtype); // last, so it wins over a model.dtype override
     Settings s = Settings.load(config, overrides);
     if (!s.objective().equals(CausalLm.NAME)) {
-      throw new IllegalArgumentException("parity needs objective.type = causal-lm (the PyTorch peer is a GPT), "
+      throw new BadInputException("parity needs objective.type = causal-lm (the PyTorch peer is a GPT), "
           + "got " + s.objective());
     }
     if (s.model().attention() != ModelConfig.Attention.SOFTMAX) {
-      throw new IllegalArgumentException("parity needs model.attention = softmax (the PyTorch peer has no "
+      throw new BadInputException("parity needs model.attention = softmax (the PyTorch peer has no "
           + "attention-free blocks)");
     }
     int v = vocab;
     if (checkpoint != null) {
       Path tok = runDir.resolve("tokenizer.json");
       if (!Files.isRegularFile(tok)) {
-        throw new IOException(tok + ": not found (the vocabulary of the checkpoint's run)");
+        throw new BadInputException(tok + ": not found (the vocabulary of the checkpoint's run)");
       }
       v = Tokenizers.load(tok).vocabSize();
     }
     if (v < 1) {
-      throw new IllegalArgumentException("--vocab must be >= 1, got " + v);
+      throw new BadInputException("--vocab must be >= 1, got " + v);
     }
     ModelConfig mc = s.model().toConfig(v);
     int t = seq == 0 ? mc.context() : seq;
     if (batch < 1 || t < 1 || t > mc.context()) {
-      throw new IllegalArgumentException("--batch must be >= 1 and --seq in [1, context " + mc.context()
+      throw new BadInputException("--batch must be >= 1 and --seq in [1, context " + mc.context()
           + "], got " + batch + " and " + seq);
     }
     prepareOut();
@@ -178,9 +181,10 @@ public final class Parity implements Callable<Integer> {
       Checkpoint c = Checkpoint.read(ckptFile);
       INDArray values = model.params().values();
       if (c.params().length() != values.length()) {
-        throw new IOException(ckptFile + ": checkpoint has " + c.params().length() + " parameters, the model "
+        throw new BadInputException(ckptFile + ": checkpoint has " + c.params().length() + " parameters, the model "
             + values.length() + ": the configuration does not match");
       }
+      c.checkLayout(model.params(), ckptFile);
       // Checkpoint.restore also wants the optimizer; only the weights matter here, cast to the export's dtype.
       values.assign(c.params().castTo(values.dataType()).reshape(values.shape()));
       ckptStep = c.step();
@@ -198,11 +202,16 @@ public final class Parity implements Callable<Integer> {
     write(out.resolve("logits.npy"), logits, logits.shape());
     Npy.writeInt32(out.resolve("tokens.npy"), b.tokens(), batch, t);
     Npy.writeInt32(out.resolve("targets.npy"), b.targets(), batch, t);
-    Files.writeString(out.resolve("config.json"), String.format(Locale.ROOT,
-        "{\"layers\":%d,\"heads\":%d,\"d_model\":%d,\"d_ff\":%d,\"context\":%d,\"vocab\":%d,\"tie\":%b}%n",
-        mc.layers(), mc.heads(), mc.dModel(), mc.dFf(), mc.context(), mc.vocab(), mc.tieEmbeddings()),
-        StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("loss.txt"), Double.toString(r.loss()) + "\n", StandardCharsets.UTF_8);
+    java.util.Map<String, Object> shape = new java.util.LinkedHashMap<>();
+    shape.put("layers", mc.layers());
+    shape.put("heads", mc.heads());
+    shape.put("d_model", mc.dModel());
+    shape.put("d_ff", mc.dFf());
+    shape.put("context", mc.context());
+    shape.put("vocab", mc.vocab());
+    shape.put("tie", mc.tieEmbeddings());
+    AtomicFiles.writeString(out.resolve("config.json"), new com.google.gson.Gson().toJson(shape) + "\n");
+    AtomicFiles.writeString(out.resolve("loss.txt"), Double.toString(r.loss()) + "\n");
 
     stdout.printf(Locale.ROOT, "model: %d layers, %d heads, d_model %d, d_ff %d, context %d, vocab %d, %s, %s, "
             + "%,d parameters in %d tensors%n", mc.layers(), mc.heads(), mc.dModel(), mc.dFf(), mc.context(), v,
@@ -218,15 +227,19 @@ public final class Parity implements Callable<Integer> {
   private void prepareOut() throws IOException {
     if (Files.exists(out)) {
       if (!Files.isDirectory(out)) {
-        throw new IOException(out + ": not a directory");
+        throw new BadInputException(out + ": not a directory");
       }
       try (Stream<Path> files = Files.list(out)) {
         if (files.findAny().isPresent()) {
-          throw new IOException(out + ": not empty; give a new or empty folder (--out)");
+          throw new BadInputException(out + ": not empty; give a new or empty folder (--out)");
         }
       }
     }
-    Files.createDirectories(out);
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw OutputException.of(out, e);
+    }
   }
 
   /** {@code a} as a row-major {@code .npy} of its own dtype (float32 or float64) with {@code shape}. */

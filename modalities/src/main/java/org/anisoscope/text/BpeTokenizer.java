@@ -203,7 +203,7 @@ public final class BpeTokenizer implements Tokenizer, SpecialIds {
   /** Reads a file written by {@link #save}; a malformed file fails with one line naming it. */
   public static BpeTokenizer load(Path file) throws IOException {
     Map<String, Object> obj = Json.readTokenizerFile(file, NAME);
-    checkArgument(PreTokenizer.PATTERN.equals(obj.get("pre_tokenizer")),
+    Json.check(PreTokenizer.PATTERN.equals(obj.get("pre_tokenizer")),
         "%s: written with another pre-tokenizer pattern; ids would differ", file);
     ByteTokenizer.checkSpecials(obj, file);
     List<?> raw = Json.list(obj, "merges", file);
@@ -213,7 +213,7 @@ public final class BpeTokenizer implements Tokenizer, SpecialIds {
       Object e = raw.get(k);
       boolean ok = e instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Long a && l.get(1) instanceof Long b
           && isMergeable(a, id) && isMergeable(b, id);
-      checkArgument(ok, "%s: merge %s is %s; expected [left, right] of earlier non-special ids", file, k, e);
+      Json.check(ok, "%s: merge %s is %s; expected [left, right] of earlier non-special ids", file, k, e);
       List<?> l = (List<?>) e;
       merges.add(new int[] {((Long) l.get(0)).intValue(), ((Long) l.get(1)).intValue()});
     }

@@ -131,7 +131,7 @@ public final class ByteTokenizer implements Tokenizer, SpecialIds {
   static void checkSpecials(Map<String, Object> obj, Path file) {
     Map<String, Long> expected = new LinkedHashMap<>();
     SPECIALS.forEach((k, v) -> expected.put(k, (long) v));
-    checkArgument(expected.equals(obj.get("specials")), "%s: \"specials\" is %s, expected %s", file,
+    Json.check(expected.equals(obj.get("specials")), "%s: \"specials\" is %s, expected %s", file,
         obj.get("specials"), expected);
   }
 

@@ -129,16 +129,16 @@ public final class CharTokenizer implements Tokenizer, SpecialIds {
   /** Reads a file written by {@link #save}; a malformed file fails with one line naming it. */
   public static CharTokenizer load(Path file) throws IOException {
     List<?> vocab = Json.list(Json.readTokenizerFile(file, NAME), "vocab", file);
-    checkArgument(vocab.size() > FIRST_CHAR_ID && vocab.subList(0, FIRST_CHAR_ID).equals(SPECIALS),
+    Json.check(vocab.size() > FIRST_CHAR_ID && vocab.subList(0, FIRST_CHAR_ID).equals(SPECIALS),
         "%s: \"vocab\" must start with %s and hold at least one character", file, SPECIALS);
     int[] cps = new int[vocab.size() - FIRST_CHAR_ID];
     for (int i = 0; i < cps.length; i++) {
       Object entry = vocab.get(i + FIRST_CHAR_ID);
-      checkArgument(entry instanceof String s && s.codePointCount(0, s.length()) == 1,
+      Json.check(entry instanceof String s && s.codePointCount(0, s.length()) == 1,
           "%s: vocab entry %s (id %s) must be one code point", file, entry, i + FIRST_CHAR_ID);
       cps[i] = ((String) entry).codePointAt(0);
       if (i > 0 && cps[i] <= cps[i - 1]) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
+        throw new org.anisoscope.files.BadInputException(String.format(Locale.ROOT,
             "%s: vocab must be in ascending code point order, U+%04X follows U+%04X", file, cps[i], cps[i - 1]));
       }
     }

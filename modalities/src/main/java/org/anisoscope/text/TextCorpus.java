@@ -2,6 +2,8 @@ package org.anisoscope.text;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import org.anisoscope.files.BadInputException;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,20 +105,19 @@ public final class TextCorpus {
    * The text of {@code file}, which must be non-empty UTF-8 (a leading byte-order mark is dropped). Errors are
    * one line naming the file: missing, empty, or not UTF-8 (with the byte offset of the first bad byte).
    *
-   * @throws IllegalArgumentException for a missing, empty or non-UTF-8 file
-   * @throws UncheckedIOException for any other read failure
+   * @throws BadInputException for a missing, empty, unreadable or non-UTF-8 file
    */
   public static String readUtf8(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(file + ": no such file; expected UTF-8 text");
+      throw new BadInputException(file + ": no such file; expected UTF-8 text");
     } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot read (" + e + ")", e);
+      throw new BadInputException(file + ": cannot read (" + e + ")", e);
     }
     if (bytes.length == 0) {
-      throw new IllegalArgumentException(file + ": empty file; expected UTF-8 text");
+      throw new BadInputException(file + ": empty file; expected UTF-8 text");
     }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
@@ -129,7 +130,7 @@ public final class TextCorpus {
     }
     if (result.isError()) {
       int offset = in.position();
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
+      throw new BadInputException(String.format(Locale.ROOT,
           "%s: invalid UTF-8 at byte offset %d (byte 0x%02X); expected UTF-8 text", file, offset,
           bytes[offset] & 0xFF));
     }

@@ -16,7 +16,10 @@ import org.anisoscope.probe.TokenGroups;
 import org.anisoscope.train.ModalityData;
 import org.anisoscope.train.Network;
 
+import com.google.common.hash.Hashing;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -38,21 +41,30 @@ public final class TextData implements ModalityData {
   private final int[] val;
   private final Map<String, Object> provenance;
   private final Path sourceFile;
+  private final String corpusSha256;
 
-  private TextData(Tokenizer tokenizer, int[] train, int[] val, Map<String, Object> provenance, Path sourceFile) {
+  private TextData(Tokenizer tokenizer, int[] train, int[] val, Map<String, Object> provenance, Path sourceFile,
+      String corpusSha256) {
     this.tokenizer = tokenizer;
     this.train = train;
     this.val = val;
     this.provenance = provenance;
     this.sourceFile = sourceFile;
+    this.corpusSha256 = corpusSha256;
   }
 
   /** Validates every {@code data.text} key without reading any data (fail fast, before a run directory exists). */
   public static void validate(Settings s) {
     Keys k = s.keys();
-    k.oneOf("anisoscope.data.text.tokenizer", Tokenizers.names());
+    String tokenizer = k.oneOf("anisoscope.data.text.tokenizer", Tokenizers.names());
     k.oneOf("anisoscope.data.text.source", Set.of("europarl"));
-    k.intIn("anisoscope.data.text.vocab-size", 8, 1 << 20);
+    // The smallest vocabulary each kind can fit (the bytes and specials of bpe, the specials and one word of word).
+    int minVocab = switch (tokenizer) {
+      case BpeTokenizer.NAME -> BpeTokenizer.FIRST_MERGE_ID;
+      case WordTokenizer.NAME -> WordTokenizer.FIRST_WORD_ID + 1;
+      default -> 8;
+    };
+    k.intIn("anisoscope.data.text.vocab-size", minVocab, 1 << 20);
     k.doubleIn("anisoscope.data.text.val-fraction", 1e-4, 0.9);
     languages(k);
     String path = k.string("anisoscope.data.text.path");
@@ -76,16 +88,27 @@ public final class TextData implements ModalityData {
     return new LinkedHashSet<>(langs);
   }
 
+  /** Loads the corpus and fits the tokenizer on its training split (a new run). */
   public static TextData load(Settings s) {
+    return load(s, null);
+  }
+
+  /**
+   * Loads the corpus and encodes it with {@code saved} (a resumed run's own {@code tokenizer.json}: never refitted,
+   * so a changed corpus cannot change the vocabulary under a checkpoint), or fits one when {@code saved} is null.
+   */
+  public static TextData load(Settings s, Tokenizer saved) {
     validate(s);
     Keys k = s.keys();
     String path = k.string("anisoscope.data.text.path");
     Map<String, Object> prov = new LinkedHashMap<>();
     String text;
     Path file = null;
+    String sha;
     if (!path.isEmpty()) {
       file = Path.of(path);
       text = TextCorpus.readUtf8(file);
+      sha = sha256(file);
     } else {
       Set<String> langs = languages(k);
       text = TextCorpus.europarl(langs);
@@ -94,10 +117,12 @@ public final class TextData implements ModalityData {
       prov.put("jar", europarlJar());
       prov.put("languages", List.copyOf(langs));
       prov.put("chars", text.length());
+      sha = Hashing.sha256().hashString(text, StandardCharsets.UTF_8).toString(); // of the selected text
+      prov.put("sha256", sha);
     }
     TextSplit split = TextSplit.of(text, 1.0 - k.config().getDouble("anisoscope.data.text.val-fraction"));
-    Tokenizer tok = Tokenizers.fit(k.string("anisoscope.data.text.tokenizer"), split.train(),
-        k.config().getInt("anisoscope.data.text.vocab-size"));
+    Tokenizer tok = saved != null ? saved : Tokenizers.fit(k.string("anisoscope.data.text.tokenizer"),
+        split.train(), k.config().getInt("anisoscope.data.text.vocab-size"));
     int[] train = tok.encode(split.train());
     int[] val = tok.encode(split.val());
     int ctx = s.model().context();
@@ -111,7 +136,15 @@ public final class TextData implements ModalityData {
     prov.put("val_tokens", val.length);
     prov.put("tokenizer", tok.name());
     prov.put("vocab_size", tok.vocabSize());
-    return new TextData(tok, train, val, prov, file);
+    return new TextData(tok, train, val, prov, file, sha);
+  }
+
+  private static String sha256(Path file) {
+    try {
+      return org.anisoscope.run.Provenance.sha256(file);
+    } catch (IOException e) {
+      throw new org.anisoscope.files.BadInputException(file + ": cannot read (" + e + ")", e);
+    }
   }
 
   /**
@@ -200,6 +233,21 @@ public final class TextData implements ModalityData {
     return Network.ofTokens(s.model().toConfig(tokenizer.vocabSize()), objective, s.run().seed());
   }
 
+  /** The corpus: its file's bytes, or the selected Europarl text (not a file of its own), hashed once at load. */
+  @Override
+  public Map<String, DataHash> dataHashes() {
+    return Map.of("corpus", new DataHash(corpusName(), corpusSha256));
+  }
+
+  /**
+   * For a resume: the corpus encoded with the run's own {@code tokenizer.json} (never refitted), or a fresh fit
+   * when the run was killed before saving it (then nothing was trained yet).
+   */
+  public static TextData loadForResume(Settings s, Path runDir) throws IOException {
+    Path saved = runDir.resolve("tokenizer.json");
+    return load(s, Files.isRegularFile(saved) ? Tokenizers.load(saved) : null);
+  }
+
   @Override
   public Map<String, Path> dataFiles() {
     return sourceFile == null ? Map.of() : Map.of("corpus", sourceFile);
@@ -228,6 +276,20 @@ public final class TextData implements ModalityData {
   @Override
   public Map<String, Object> provenance() {
     return provenance;
+  }
+
+  /**
+   * SHA-256 of the corpus: of the local file's bytes, or of the selected Europarl text (UTF-8); what
+   * {@code provenance.json} records and a resume compares.
+   */
+  public String corpusSha256() {
+    return corpusSha256;
+  }
+
+  /** What names the corpus in a message: the local file, or the Europarl jar and languages. */
+  public String corpusName() {
+    return sourceFile != null ? sourceFile.toString()
+        : "Europarl " + provenance.get("languages") + " in " + provenance.get("jar");
   }
 
   /** The local text file, or null when the corpus came from the classpath. */

@@ -86,7 +86,8 @@ public final class Tokenizers {
   /** Loads a saved tokenizer of whatever kind its {@code "tokenizer"} field names. */
   public static Tokenizer load(Path file) throws IOException {
     Object name = Json.readObject(file).get("tokenizer");
-    checkArgument(name instanceof String, "%s: no \"tokenizer\" field naming one of %s", file, names());
+    Json.check(name instanceof String s && names().contains(s), "%s: field \"tokenizer\" is %s, expected one of %s",
+        file, name == null ? "missing" : name, names());
     return load((String) name, file);
   }
 

@@ -143,13 +143,13 @@ public final class WordTokenizer implements Tokenizer, SpecialIds {
     Map<String, Object> obj = Json.readTokenizerFile(file, NAME);
     boolean lowercase = Json.bool(obj, "lowercase", file);
     List<?> raw = Json.list(obj, "vocab", file);
-    checkArgument(raw.size() >= FIRST_WORD_ID && raw.subList(0, FIRST_WORD_ID).equals(SPECIALS),
+    Json.check(raw.size() >= FIRST_WORD_ID && raw.subList(0, FIRST_WORD_ID).equals(SPECIALS),
         "%s: \"vocab\" must start with %s", file, SPECIALS);
     List<String> vocab = new ArrayList<>(raw.size());
     Set<Object> seen = new HashSet<>();
     for (Object o : raw) {
-      checkArgument(o instanceof String s && !s.isEmpty(), "%s: vocab entry %s is not a non-empty string", file, o);
-      checkArgument(seen.add(o), "%s: vocab entry %s repeats", file, o);
+      Json.check(o instanceof String s && !s.isEmpty(), "%s: vocab entry %s is not a non-empty string", file, o);
+      Json.check(seen.add(o), "%s: vocab entry %s repeats", file, o);
       vocab.add((String) o);
     }
     return new WordTokenizer(vocab, lowercase);

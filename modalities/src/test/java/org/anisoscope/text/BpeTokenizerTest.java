@@ -117,7 +117,7 @@ class BpeTokenizerTest {
     bpe.save(file);
     String text = Files.readString(file).replaceFirst("\\[\\d+,\\d+\\]", "[999,1]");
     Files.writeString(file, text);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.load(file));
+    org.anisoscope.files.BadInputException e = assertThrows(org.anisoscope.files.BadInputException.class, () -> BpeTokenizer.load(file));
     assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("merge 0"), e.getMessage());
   }
 

@@ -67,7 +67,7 @@ class CharTokenizerTest {
   void loadRejectsAnotherTokenizersFileInOneLine() throws Exception {
     Path file = dir.resolve("byte.json");
     new ByteTokenizer().save(file);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CharTokenizer.load(file));
+    org.anisoscope.files.BadInputException e = assertThrows(org.anisoscope.files.BadInputException.class, () -> CharTokenizer.load(file));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), e.getMessage());
   }

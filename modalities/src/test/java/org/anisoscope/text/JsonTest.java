@@ -23,6 +23,6 @@ class JsonTest {
 
   @Test
   void rejectsTrailingCharacters() {
-    assertThrows(IllegalArgumentException.class, () -> Json.parse("{} x"));
+    assertThrows(org.anisoscope.files.BadInputException.class, () -> Json.parse("{} x"));
   }
 }

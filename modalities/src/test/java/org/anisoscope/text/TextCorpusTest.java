@@ -62,7 +62,7 @@ class TextCorpusTest {
   void readUtf8OfLatin1NamesFileAndByteOffsetInOneLine() throws Exception {
     Path file = dir.resolve("latin1.txt");
     Files.write(file, "café au lait".getBytes(StandardCharsets.ISO_8859_1));
-    String msg = assertThrows(IllegalArgumentException.class, () -> TextCorpus.readUtf8(file)).getMessage();
+    String msg = assertThrows(org.anisoscope.files.BadInputException.class, () -> TextCorpus.readUtf8(file)).getMessage();
     assertOneLineNaming(file, msg);
     assertTrue(msg.contains("byte offset 3") && msg.contains("expected UTF-8 text"), msg);
   }
@@ -72,7 +72,7 @@ class TextCorpusTest {
     Path file = dir.resolve("cut.txt");
     byte[] bytes = "ab😀".getBytes(StandardCharsets.UTF_8);
     Files.write(file, Arrays.copyOf(bytes, bytes.length - 1));
-    String msg = assertThrows(IllegalArgumentException.class, () -> TextCorpus.readUtf8(file)).getMessage();
+    String msg = assertThrows(org.anisoscope.files.BadInputException.class, () -> TextCorpus.readUtf8(file)).getMessage();
     assertTrue(msg.contains("byte offset 2"), msg);
   }
 
@@ -80,7 +80,7 @@ class TextCorpusTest {
   void readUtf8OfEmptyFileFailsInOneLine() throws Exception {
     Path file = dir.resolve("empty.txt");
     Files.write(file, new byte[0]);
-    String msg = assertThrows(IllegalArgumentException.class, () -> TextCorpus.readUtf8(file)).getMessage();
+    String msg = assertThrows(org.anisoscope.files.BadInputException.class, () -> TextCorpus.readUtf8(file)).getMessage();
     assertOneLineNaming(file, msg);
     assertTrue(msg.contains("empty"), msg);
   }
@@ -88,7 +88,7 @@ class TextCorpusTest {
   @Test
   void readUtf8OfMissingFileFailsInOneLine() {
     Path file = dir.resolve("missing.txt");
-    String msg = assertThrows(IllegalArgumentException.class, () -> TextCorpus.readUtf8(file)).getMessage();
+    String msg = assertThrows(org.anisoscope.files.BadInputException.class, () -> TextCorpus.readUtf8(file)).getMessage();
     assertOneLineNaming(file, msg);
     assertTrue(msg.contains("no such file"), msg);
   }

@@ -54,7 +54,7 @@ class TokenizersTest {
   void loadingAFileAsTheWrongKindFailsNamingBoth(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("w.json");
     Tokenizers.fit("word", TEXT, 50).save(file);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tokenizers.load("bpe", file));
+    org.anisoscope.files.BadInputException e = assertThrows(org.anisoscope.files.BadInputException.class, () -> Tokenizers.load("bpe", file));
     assertTrue(e.getMessage().contains("\"word\"") && e.getMessage().contains("\"bpe\""), e.getMessage());
   }
 

@@ -1,5 +1,7 @@
 package org.anisoscope.reports;
 
+import org.anisoscope.files.Csv;
+
 import org.anisoscope.reports.HtmlPage.Cell;
 import org.knowm.xchart.XYChart;
 
@@ -128,16 +130,11 @@ public final class CompareReport {
   }
 
   private static String csv(List<Entry> entries) {
-    StringBuilder b = new StringBuilder("run,depth,hook,cos_mean\n");
+    List<List<?>> rows = new ArrayList<>();
     for (Entry e : entries) {
-      e.finalCos.forEach((d, v) -> b.append(csvField(e.name)).append(',').append(d).append(',')
-          .append(Hooks.atDepth(d)).append(',').append(v).append('\n'));
+      e.finalCos.forEach((d, v) -> rows.add(List.of(e.name, d, Hooks.atDepth(d), v)));
     }
-    return b.toString();
-  }
-
-  private static String csvField(String s) {
-    return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    return Csv.table(List.of("run", "depth", "hook", "cos_mean"), rows);
   }
 
   private static String html(List<Entry> entries) {

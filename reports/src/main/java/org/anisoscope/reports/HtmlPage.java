@@ -1,13 +1,11 @@
 package org.anisoscope.reports;
 
+import org.anisoscope.files.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -128,36 +126,15 @@ final class HtmlPage {
   }
 
   /**
-   * Writes {@code text} to {@code target} atomically: a temporary file beside it, then a rename, so a reader
-   * never sees half a report. Creates the parent directory; touches nothing else.
+   * Writes {@code text} to {@code target} atomically ({@link AtomicFiles}), so a reader never sees half a report.
+   * Creates the parent directory; touches nothing else. A failure to write (a full disk, an unwritable directory)
+   * is an {@link UncheckedIOException} around the {@link org.anisoscope.files.OutputException} naming the path.
    */
   static void writeAtomically(Path target, String text) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      // createTempFile makes it owner-only (0600); a report is meant to be read by others, like the CSVs.
-      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      AtomicFiles.writeString(target, text);
     } catch (IOException e) {
-      throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the original failure is the one to report
-        }
-      }
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 }

@@ -27,7 +27,7 @@ public final class ReportMain {
     }
   }
 
-  /** Runs the command; returns the exit code (0 ok, 2 bad input, 1 an internal error). */
+  /** Runs the command; returns the exit code (0 ok, 2 bad input, 4 the report cannot be written, 1 an internal error). */
   static int run(PrintStream out, PrintStream err, String... args) {
     try {
       if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
@@ -63,12 +63,13 @@ public final class ReportMain {
       return 2;
     } catch (UncheckedIOException e) {
       err.println("error: " + e.getMessage());
-      return 2;
+      return e.getCause() instanceof org.anisoscope.files.OutputException ? 4 : 2; // 4: cannot write the report
     } catch (java.nio.file.InvalidPathException e) {
       err.println("error: not a valid path: " + e.getInput() + " (" + e.getReason() + ")");
       return 2;
-    } catch (RuntimeException e) {
-      err.println("internal error: " + e + " (please report it with the run directory)");
+    } catch (RuntimeException e) { // a bug: the stack trace is what is needed to find it
+      err.println("internal error (please report it with the run directory):");
+      e.printStackTrace(err);
       return 1;
     }
   }
