@@ -1,62 +1,123 @@
 #!/usr/bin/env bash
-# CUDA backend check: trains the same steps (same seed, same random batches) on the CPU backend and on ND4J's
-# CUDA 11.6 backend and compares the loss of every step.
-#   experiments/gpu-check.sh [CONFIG] [key=value...]        (default: configs/base.conf, 10 steps)
-# Needs an NVIDIA GPU with a driver for CUDA 11.6 or newer, and CUDA 11's cuBLAS and cuSOLVER (libcublas.so.11,
-# libcublasLt.so.11, libcusolver.so.11) on the library path; the CUDA jars (~600 MB) come from Maven Central. The
-# Java classes are the same for both backends (compiled against nd4j-api); only the runtime classpath differs.
-# nd4j-cuda-11.6 1.0.0-M2.1 (the newest CUDA build of ND4J on Maven Central) carries machine code for sm_37 to
-# sm_86 and no PTX, so it runs on compute capability 3.7 to 8.9 and cannot run on Hopper (9.0) or newer: on an
-# H200 it stops at the first array with "cudaGetSymbolAddress(...) failed; Error code: [13]".
+# GPU checks of the CUDA device layer (issue 20), all in one go; everything is logged under a directory it prints.
+#   experiments/gpu-check.sh [--log DIR] [--cuda 13|12]  on a machine with Java 17, Maven and an NVIDIA GPU
+#   experiments/gpu-check.sh --bundle DIR [--cuda 13|12]  here, without a GPU: builds DIR (about 50 MB) to copy to
+#                                                      a GPU machine that has neither Maven nor a network
+#   bash DIR/run.sh [LOGDIR]                           on that GPU machine (LOGDIR defaults to DIR/logs)
+# What runs on the GPU:
+#   1. GpuSelfTest: every CUDA kernel and the cuBLAS products against CpuDevice on the same seeded random inputs
+#      (max relative error of each, FP32 and TF32), and the time of a 4096³ FP32 GEMM. The CPU results are
+#      recorded first (--record, on the CPU) and compared on the GPU (--golden): ND4J's CPU natives need JavaCPP
+#      1.5.7, the CUDA presets ship with 1.5.12/1.5.13, and one JVM holds one JavaCPP. The GPU side runs twice:
+#      with the presets' own JavaCPP ("matched") and with ND4J's 1.5.7 ("mixed": the classpath the model will use).
+#   2. Once the model is wired to the device layer (model.device = cpu | cuda; NOT YET): the same 20 steps on CPU
+#      and GPU with one seed, every loss within 1e-4 relative (TF32 off); a GPT-2-small-sized config (12 layers,
+#      12 heads, d 768, context 1024) with tokens/s and MFU against the GPU's FP32/TF32 peak; char-lm.conf end to
+#      end on cuda, its probe table against the CPU run's. Until then these print SKIPPED.
+# The bundle: DIR holds a jlink'd Java 17 runtime, the classes, Guava, JavaCPP and the CUDA presets' Java and JNI
+# jars (no CUDA library: those come from the GPU machine), and the recorded CPU results. --cuda 13 (default) picks
+# the presets 13.1-9.19-1.5.13 for a machine whose CUDA libraries are CUDA 13's (the lent H200 image: driver 580,
+# CUDA 13.0, cuBLAS/NVRTC from its Python packages); --cuda 12 picks 12.9-9.10-1.5.12 (CUDA 12 libraries).
+# run.sh finds libcudart, libnvrtc and libcublas of that major version under /usr and /opt and puts their folders
+# on LD_LIBRARY_PATH. To use the device tool: echo /.gpu-bundle/ >> .git/info/exclude;
+# experiments/gpu-check.sh --bundle .gpu-bundle; then run with carry [".gpu-bundle"] and the command
+# "bash .gpu-bundle/run.sh $OUT".
 set -euo pipefail
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
-  echo "Exit status: 0 when every step's loss agrees to 1e-3 (relative), 1 otherwise or when a backend fails."
+  echo "Exit status: 0 when every check that ran passed, 1 when one failed, 2 on bad arguments."
   exit 0
 fi
-source "$(dirname "$0")/ensure-built.sh"
-if [[ $# -eq 0 || "$1" == *=* ]]; then set -- "$ROOT/configs/base.conf" "$@"; fi
-CLASSES="$ROOT/core/target/classes:$ROOT/modalities/target/classes:$ROOT/reports/target/classes:$ROOT/experiments/target/classes"
-CUDA_CP_FILE="$ROOT/experiments/target/cuda-classpath.txt"
-if [[ ! -s "$CUDA_CP_FILE" ]]; then
-  echo "resolving the CUDA backend (mvn -Pcuda dependency:build-classpath)..." >&2
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Pcuda -pl core dependency:build-classpath \
-    -Dmdep.outputFile="$CUDA_CP_FILE" -Dmdep.includeScope=runtime) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
-fi
-# The CUDA classpath: our classes, core's runtime dependencies under -Pcuda (nd4j-cuda-11.6 and its JavaCPP
-# presets), and the other modules' libraries from the CPU build minus the CPU backend.
-OTHER_LIBS=$(ls "$ROOT"/experiments/target/lib/*.jar | grep -vE '/(nd4j-native|openblas|anisoscope-)' | tr '\n' ':')
-CUDA_CP="$CLASSES:$OTHER_LIBS$(cat "$CUDA_CP_FILE")"
-# The GPU and, for compute capability 9.0 and newer, why the backend cannot run there (it is still tried).
-if command -v nvidia-smi >/dev/null 2>&1; then
-  GPU=$(nvidia-smi --query-gpu=name,compute_cap,driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
-  echo "GPU: ${GPU:-none found by nvidia-smi}" >&2
-  CC=$(echo "$GPU" | awk -F', *' '{print $2}')
-  if [[ "$CC" =~ ^[0-9]+\.[0-9]+$ ]] && awk -v cc="$CC" 'BEGIN { exit !(cc >= 9.0) }'; then
-    echo "gpu-check: warning: compute capability $CC; nd4j-cuda-11.6 1.0.0-M2.1 has machine code for sm_37 to sm_86 only and no PTX, so its kernels are expected not to load on this GPU" >&2
+MODE=full
+LOG=""
+BUNDLE=""
+CUDA_MAJOR=13
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --bundle) MODE=bundle; BUNDLE="${2:?--bundle needs a directory}"; shift 2 ;;
+    --cuda) CUDA_MAJOR="${2:?--cuda needs 12 or 13}"; shift 2 ;;
+    --log) LOG="${2:?--log needs a directory}"; shift 2 ;;
+    *) echo "gpu-check: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$CUDA_MAJOR" in
+  13) PRESETS=13.1-9.19-1.5.13; JAVACPP=1.5.13 ;;
+  12) PRESETS=12.9-9.10-1.5.12; JAVACPP=1.5.12 ;;
+  *) echo "gpu-check: --cuda must be 12 or 13, not '$CUDA_MAJOR'" >&2; exit 2 ;;
+esac
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+export MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}"
+echo "building the cuda module (mvn -Pcuda package, tests skipped)..." >&2
+(cd "$ROOT" && mvn -q -B -Dstyle.color=never -Pcuda -DskipTests package) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+CPU_CP="$ROOT/cuda/target/classes:$ROOT/cuda/target/lib/*"
+VECTOR_API="--add-modules jdk.incubator.vector"
+M2="${M2_REPO:-$HOME/.m2/repository}"
+
+# The jars of the GPU half: the presets' Java classes and JNI glue and a JavaCPP, from the local Maven repository.
+fetch() { # group:artifact:version[:classifier] -> path of the jar in ~/.m2
+  local g a v c; IFS=: read -r g a v c <<<"$1"
+  local f="$M2/${g//.//}/$a/$v/$a-$v${c:+-$c}.jar"
+  if [[ ! -f "$f" ]]; then
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never dependency:get -Dtransitive=false \
+      -Dartifact="$g:$a:$v:jar${c:+:$c}") >&2
   fi
+  echo "$f"
+}
+
+if [[ "$MODE" == bundle ]]; then
+  mkdir -p "$BUNDLE"
+  BUNDLE="$(cd "$BUNDLE" && pwd)"
+  rm -rf "$BUNDLE/jre" "$BUNDLE/classes" "$BUNDLE/lib-common" "$BUNDLE/lib-matched" "$BUNDLE/lib-mixed"
+  mkdir -p "$BUNDLE/classes" "$BUNDLE/lib-common" "$BUNDLE/lib-matched" "$BUNDLE/lib-mixed"
+  echo "recording the CPU results..." >&2
+  java $VECTOR_API -cp "$CPU_CP" org.anisoscope.cuda.GpuSelfTest --record "$BUNDLE/golden.bin" >&2
+  echo "linking a Java runtime..." >&2
+  jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-debug --no-header-files \
+    --no-man-pages --compress=2 --output "$BUNDLE/jre" 2>&1 | grep -v 'incubator' >&2 || true
+  cp -r "$ROOT/core/target/classes/." "$ROOT/cuda/target/classes/." "$BUNDLE/classes/"
+  cp "$ROOT"/cuda/target/lib/guava-*-jre.jar "$ROOT"/cuda/target/lib/failureaccess-*.jar "$BUNDLE/lib-common/"
+  cp "$(fetch org.bytedeco:cuda:$PRESETS)" "$(fetch org.bytedeco:cuda:$PRESETS:linux-x86_64)" "$BUNDLE/lib-common/"
+  cp "$(fetch org.bytedeco:javacpp:$JAVACPP)" "$(fetch org.bytedeco:javacpp:$JAVACPP:linux-x86_64)" \
+    "$BUNDLE/lib-matched/"
+  cp "$(fetch org.bytedeco:javacpp:1.5.7)" "$(fetch org.bytedeco:javacpp:1.5.7:linux-x86_64)" "$BUNDLE/lib-mixed/"
+  echo "$CUDA_MAJOR" > "$BUNDLE/cuda-major"
+  cp "$ROOT/experiments/gpu-bundle-run.sh" "$BUNDLE/run.sh"
+  echo "bundle ready: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1)); on the GPU machine: bash $(basename "$BUNDLE")/run.sh [LOGDIR]"
+  exit 0
 fi
-ARGS=(--steps 10 --warmup 0 --warmup-seconds 0 --losses "$@")
-echo "== CPU backend" >&2
-CPU_OUT=$(java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")
-echo "$CPU_OUT" >&2
-echo "== CUDA backend" >&2
-if ! GPU_OUT=$(java -Xmx3g -cp "$CUDA_CP" org.anisoscope.cli.Bench "${ARGS[@]}" 2>&1); then
-  echo "$GPU_OUT" | grep -v '^\s*at ' | tail -20 >&2
-  if grep -qE 'cudaGetSymbolAddress|no kernel image' <<<"$GPU_OUT"; then
-    echo "gpu-check: the CUDA backend failed to run: libnd4jcuda.so has no kernels for this GPU (nd4j-cuda-11.6 1.0.0-M2.1 ships sm_37 to sm_86 machine code and no PTX)"
-  else
-    echo "gpu-check: the CUDA backend failed to run (see above)"
+
+# Full mode: a GPU and Maven on this machine.
+LOG="${LOG:-$ROOT/runs/gpu-check-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$LOG"
+echo "gpu-check: logging to $LOG"
+STATUS=0
+nvidia-smi --query-gpu=name,compute_cap,driver_version,memory.total --format=csv 2>&1 | tee "$LOG/gpu.txt" || true
+java $VECTOR_API -cp "$CPU_CP" org.anisoscope.cuda.GpuSelfTest --record "$LOG/golden.bin" | tee "$LOG/record.log"
+# The GPU half's classpath: our classes, Guava, the presets (for CUDA 12 also their cuda-redist jar: cudart and
+# NVRTC 12; cuBLAS 12 must be on the machine) and a JavaCPP: the presets' own ("matched") or ND4J's ("mixed").
+BASE="$ROOT/core/target/classes:$ROOT/cuda/target/classes:$(ls "$ROOT"/cuda/target/lib/guava-*-jre.jar \
+  "$ROOT"/cuda/target/lib/failureaccess-*.jar | tr '\n' ':')$(fetch org.bytedeco:cuda:$PRESETS):$(fetch \
+  org.bytedeco:cuda:$PRESETS:linux-x86_64)"
+if [[ "$CUDA_MAJOR" == 12 ]]; then BASE="$BASE:$(fetch org.bytedeco:cuda-redist:$PRESETS:linux-x86_64)"; fi
+MATCHED="$BASE:$(fetch org.bytedeco:javacpp:$JAVACPP):$(fetch org.bytedeco:javacpp:$JAVACPP:linux-x86_64)"
+MIXED="$BASE:$(fetch org.bytedeco:javacpp:1.5.7):$(fetch org.bytedeco:javacpp:1.5.7:linux-x86_64)"
+selftest() { # name classpath [tf32]
+  local f="$LOG/selftest-${1// /-}.log"
+  echo "== GPU self-test, $1" | tee "$f"
+  if ! java -cp "$2" org.anisoscope.cuda.GpuSelfTest --golden "$LOG/golden.bin" ${3:-} 2>&1 | tee -a "$f"; then
+    STATUS=1
   fi
-  exit 1
+}
+selftest "matched fp32" "$MATCHED"
+selftest "matched tf32" "$MATCHED" tf32
+selftest "mixed fp32" "$MIXED"
+# The model checks need model.device (not yet in core's reference.conf): the wiring session adds them here.
+if grep -qE '^[[:space:]]*device[[:space:]]*=' "$ROOT/core/src/main/resources/reference.conf" 2>/dev/null; then
+  echo "gpu-check: model.device exists but the model checks are not written yet (issue 20)" | tee -a "$LOG/model-checks.txt"
+  STATUS=1
+else
+  echo "SKIPPED: 20-step CPU/GPU loss agreement, GPT-2-small tokens/s and MFU, char-lm on cuda (the model is not" \
+    "wired to the device layer yet: no model.device key)" | tee "$LOG/model-checks.txt"
 fi
-echo "$GPU_OUT" >&2
-python3 - "$(echo "$CPU_OUT" | grep '^losses:')" "$(echo "$GPU_OUT" | grep '^losses:')" <<'PY'
-import sys
-cpu = [float(x) for x in sys.argv[1].split()[1:]]
-gpu = [float(x) for x in sys.argv[2].split()[1:]]
-diff = max(abs(a - b) / max(abs(a), 1e-12) for a, b in zip(cpu, gpu))
-ok = len(cpu) == len(gpu) and diff <= 1e-3
-print(f"gpu-check: steps={len(cpu)} max_rel_loss_diff={diff:.2e} ok={'true' if ok else 'false'}")
-sys.exit(0 if ok else 1)
-PY
+echo "gpu-check: status $STATUS, logs in $LOG"
+exit $STATUS

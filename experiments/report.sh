@@ -2,19 +2,22 @@
 # Redraws the HTML report of a run, or compares runs. Reads run directories only (no model, no ND4J).
 #
 #   experiments/report.sh runs/<name>                         -> runs/<name>/report/index.html
-#   experiments/report.sh --compare OUT_DIR runs/a runs/b ...  -> OUT_DIR/index.html, OUT_DIR/compare.csv
+#   experiments/report.sh --compare OUT_DIR [--metric M]... runs/a runs/b ...  -> OUT_DIR/index.html, compare.csv
+#   (experiments/compare.sh RUN_DIR... [-o OUT] [-m METRIC]... is the friendlier front end)
 #
 # Errors print one line and exit with 2. Builds the project first when experiments/target/lib is missing.
 set -euo pipefail
 
 # Paths are given relative to where the user stands; the script runs from the repository root.
 args=()
+prev=""
 for a in "$@"; do
-  if [[ $a == -* || $a == /* ]]; then
+  if [[ $a == -* || $a == /* || $prev == --metric ]]; then   # a metric name is not a path
     args+=("$a")
   else
     args+=("$PWD/$a")
   fi
+  prev="$a"
 done
 
 cd "$(dirname "$0")/.."

@@ -19,6 +19,14 @@ public interface BatchSource {
    */
   List<Batch> probeBatches(int sequences, int batchSize);
 
+  /**
+   * Labels of the probe positions for the report's cone plot (e.g. the class of each image), if this source has
+   * any; text runs need none (their token-frequency groups are used).
+   */
+  default java.util.Optional<org.anisoscope.probe.ProbeLabels> probeLabels() {
+    return java.util.Optional.empty();
+  }
+
   /** Number of training positions (tokens) in one pass over the training split. */
   long trainPositions();
 

@@ -42,6 +42,8 @@ public final class Probe implements AutoCloseable {
   private final long seed;
   private final int sequences;
   private TokenGroups tokenGroups;
+  private ProbeLabels labels;
+  private final ConeVectors cone;
 
   public Probe(ProbeSettings settings, Model model, List<Batch> batches, CsvLog csv, RunDirectory run, long seed) {
     this.settings = settings;
@@ -53,6 +55,9 @@ public final class Probe implements AutoCloseable {
     this.sequences = batches.stream().mapToInt(Batch::size).sum();
     this.hooks = HookSelector.expand(settings.hooks(), model.config().layers(), model.config().attention());
     this.metrics = Metrics.create(settings.metrics());
+    String coneHook = ConeVectors.resolve(settings.coneHook(), hooks, model.config().layers());
+    this.cone = coneHook == null ? null : new ConeVectors(coneHook, settings.saveVectors(), run);
+    this.labels = ProbeLabels.sequenceClasses(this.batches).orElse(null); // supervised modalities: the class
   }
 
   private final Metric cosMean = Metrics.registry().create("cos_mean");
@@ -61,6 +66,15 @@ public final class Probe implements AutoCloseable {
   /** Also report {@code cos_mean} per token-frequency group on every vector hook. */
   public Probe withTokenGroups(TokenGroups groups) {
     this.tokenGroups = groups;
+    if (labels == null) {
+      labels = groups.asLabels();
+    }
+    return this;
+  }
+
+  /** Labels of the probe positions for the cone plot (overrides the token-frequency groups). */
+  public Probe withLabels(ProbeLabels labels) {
+    this.labels = labels;
     return this;
   }
 
@@ -74,12 +88,16 @@ public final class Probe implements AutoCloseable {
     Map<String, double[]> entropy = new LinkedHashMap<>();  // pattern hook → per head Σ row entropies
     int[] seqIds = new int[n];
     int[] inputTokens = new int[n];
+    int[] posLabels = labels == null ? null : new int[n];
     int row = 0;
     int seqOffset = 0;
     for (Batch b : batches) {
       model.hidden(b);
       Map<String, INDArray> live = model.hooks(b.size(), b.seq());
       int rows = b.positions();
+      if (posLabels != null) {
+        System.arraycopy(labels.labels(b), 0, posLabels, row, rows);
+      }
       for (int i = 0; i < rows; i++) {
         seqIds[row + i] = seqOffset + i / seq;
         inputTokens[row + i] = b.tokens() == null ? -1 : b.tokens()[i];
@@ -126,6 +144,9 @@ public final class Probe implements AutoCloseable {
       emit(out, step, epoch, e.getKey(), null, values);
       if (settings.saveVectors()) {
         Npy.writeFloat32(run.probeVectors(step).resolve(e.getKey() + ".npy"), e.getValue(), n, v.d());
+      }
+      if (cone != null && cone.hook().equals(e.getKey())) {
+        cone.save(step, e.getValue(), n, v.d(), posLabels, labels, settings.saveVectors());
       }
     }
     for (Map.Entry<String, float[][]> e : perHead.entrySet()) {

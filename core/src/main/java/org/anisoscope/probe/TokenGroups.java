@@ -53,6 +53,45 @@ public final class TokenGroups {
     return groups;
   }
 
+  /**
+   * These groups as labels of the probe positions (the group of each position's input token) for the cone plot:
+   * {@code q1 (most frequent)} … {@code q5 (rarest)}; a token never seen in training, or a batch without tokens,
+   * gets no label.
+   */
+  public ProbeLabels asLabels() {
+    List<String> names = new ArrayList<>();
+    for (int g = 0; g < groups; g++) {
+      names.add("q" + (g + 1) + (g == 0 && groups > 1 ? " (most frequent)" : g == groups - 1 && groups > 1
+          ? " (rarest)" : ""));
+    }
+    String kind = groups == 5 ? "token-frequency quintile" : "token-frequency group (of " + groups + ")";
+    return new ProbeLabels() {
+      @Override
+      public String kind() {
+        return kind;
+      }
+
+      @Override
+      public boolean ordered() {
+        return true;
+      }
+
+      @Override
+      public List<String> names() {
+        return List.copyOf(names);
+      }
+
+      @Override
+      public int[] labels(org.anisoscope.data.Batch batch) {
+        int[] out = new int[batch.positions()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = batch.tokens() == null ? -1 : groupOf(batch.tokens()[i]);
+        }
+        return out;
+      }
+    };
+  }
+
   /** The metric name of group {@code g} (0-based): {@code cos_mean_freq_q<g+1>}. */
   public static String metricName(int g) {
     return "cos_mean_freq_q" + (g + 1);

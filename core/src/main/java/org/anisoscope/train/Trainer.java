@@ -176,6 +176,7 @@ public final class Trainer {
       if (tokenGroups != null) {
         probe.withTokenGroups(tokenGroups);
       }
+      data.probeLabels().ifPresent(probe::withLabels); // a modality's own labels (image classes) for the cone plot
       if (start == 0) {
         warmUp();
         timedProbe(probe, 0, 0);

@@ -1,9 +1,7 @@
 package org.anisoscope.reports;
 
-import org.anisoscope.files.Csv;
-
 import org.anisoscope.reports.HtmlPage.Cell;
-import org.knowm.xchart.XYChart;
+import java.awt.Color;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +14,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Several runs side by side: final {@code cos_mean} per depth and final validation loss per run, as a terminal
- * table, as {@code compare.csv} (long format {@code run,depth,hook,cos_mean}) and as an HTML page with two
- * overlays: final {@code cos_mean} against depth, and the last layer's {@code cos_mean} against training progress
- * (step / the run's last probe step, so runs of different length line up).
+ * Several runs side by side — of any objective, tokenizer, modality or code base, as long as their
+ * {@code probes.csv} follows the run directory contract: a terminal table (final {@code cos_mean} per depth and
+ * final validation loss), {@code compare.csv} (every depth metric at each run's final step with its interval), and
+ * an HTML page ({@link CompareFigures}): {@code cos_mean} against <em>normalised</em> depth (depth / the run's
+ * deepest depth, so models of different depth align) with its 95 % band, one line per run; the same for other
+ * metrics; the deepest layer over training progress (step / the run's last probe step); and the final values with
+ * intervals as a table. Every run keeps one colour in every chart.
  *
  * <p>"Final" is each run's last probe step. Run names are the directory names; when two runs share a name, the
  * path as given is used instead.
@@ -37,9 +38,21 @@ public final class CompareReport {
    * @throws ReportException when a path is not a run directory or a CSV file in it is malformed
    */
   public static String write(Path outDir, List<Path> runs) {
+    return write(outDir, runs, List.of());
+  }
+
+  /**
+   * As {@link #write(Path, List)}, drawing {@code metrics} against normalised depth besides {@code cos_mean}
+   * (empty: every representation metric some run has at its depth hooks).
+   *
+   * @throws ReportException when a path is not a run directory, a CSV file in it is malformed, or no run has one
+   *     of {@code metrics}
+   */
+  public static String write(Path outDir, List<Path> runs, List<String> metrics) {
     List<Entry> entries = load(runs);
-    HtmlPage.writeAtomically(outDir.resolve(CSV), csv(entries));
-    HtmlPage.writeAtomically(outDir.resolve(INDEX), html(entries));
+    List<String> drawn = CompareFigures.metrics(entries, metrics);
+    HtmlPage.writeAtomically(outDir.resolve(CSV), CompareFigures.csv(entries, drawn));
+    HtmlPage.writeAtomically(outDir.resolve(INDEX), html(entries, drawn));
     return textTable(entries);
   }
 
@@ -52,7 +65,7 @@ public final class CompareReport {
   }
 
   /** One run: its display name, data, and final cos_mean per depth (depth → value). */
-  private record Entry(String name, RunData run, SortedMap<Integer, Double> finalCos) {}
+  record Entry(String name, RunData run, SortedMap<Integer, Double> finalCos, Color colour) {}
 
   private static List<Entry> load(List<Path> runs) {
     if (runs.isEmpty()) {
@@ -69,7 +82,7 @@ public final class CompareReport {
     for (int i = 0; i < data.size(); i++) {
       RunData r = data.get(i);
       String name = nameCount.get(r.name) > 1 ? runs.get(i).toString() : r.name;
-      entries.add(new Entry(name, r, finalCos(r.probes)));
+      entries.add(new Entry(name, r, finalCos(r.probes), Plots.categorical(i)));
     }
     return entries;
   }
@@ -129,92 +142,32 @@ public final class CompareReport {
     return b.toString();
   }
 
-  private static String csv(List<Entry> entries) {
-    List<List<?>> rows = new ArrayList<>();
-    for (Entry e : entries) {
-      e.finalCos.forEach((d, v) -> rows.add(List.of(e.name, d, Hooks.atDepth(d), v)));
-    }
-    return Csv.table(List.of("run", "depth", "hook", "cos_mean"), rows);
-  }
-
-  private static String html(List<Entry> entries) {
+  private static String html(List<Entry> entries, List<String> metrics) {
     HtmlPage page = new HtmlPage("anisoscope comparison: " + entries.size() + " runs");
-    int maxDepth = maxDepth(entries);
-
-    page.h2("Final cos_mean per depth");
-    List<String> header = new ArrayList<>(List.of("run"));
-    for (int d = 0; d <= maxDepth; d++) {
-      header.add("depth " + d);
-    }
-    header.add("final val loss");
-    header.add("last probe step");
-    List<List<Cell>> rows = new ArrayList<>();
-    for (Entry e : entries) {
-      List<Cell> row = new ArrayList<>(List.of(Cell.text(e.name)));
-      for (int d = 0; d <= maxDepth; d++) {
-        Double v = e.finalCos.get(d);
-        row.add(v == null ? Cell.missing() : Cell.number(v));
-      }
-      OptionalDouble val = e.run.finalValLoss();
-      row.add(val.isPresent() ? Cell.number(val.getAsDouble()) : Cell.missing());
-      row.add(e.run.probes.finalStep().isPresent()
-          ? Cell.text(Long.toString(e.run.probes.finalStep().getAsLong())) : Cell.missing());
-      rows.add(row);
-    }
-    page.table(header, rows);
-
-    XYChart byDepth = Plots.chart("Final cos_mean against depth", "depth (0 = embedding)", "cos_mean", Plots.WIDTH,
-        Plots.HEIGHT);
-    Plots.integerXAxis(byDepth);
-    XYChart byProgress = Plots.chart("Last layer cos_mean over training", "training progress (step / last probe step)",
-        "cos_mean of the last depth", Plots.WIDTH, Plots.HEIGHT);
-    byProgress.getStyler().setXAxisDecimalPattern("0.##");
-    byProgress.getStyler().setXAxisMin(0.0);
-    byProgress.getStyler().setXAxisMax(1.0);
-    boolean anyDepth = false;
-    boolean anyProgress = false;
-    for (int i = 0; i < entries.size(); i++) {
-      Entry e = entries.get(i);
-      anyDepth |= Plots.line(byDepth, e.name, e.finalCos, Plots.categorical(i));
-      anyProgress |= Plots.line(byProgress, e.name, lastLayerProgress(e.run.probes), Plots.categorical(i));
-    }
-    if (anyDepth) {
-      page.figure(Plots.png(byDepth), "final cos_mean against depth per run",
-          "Each run's cos_mean at its last probe step, against depth (0 = hook_embed, L+1 = blocks.L.hook_resid_post).");
-    } else {
-      page.note("No data for the depth plot: no run has cos_mean rows at its last probe step.");
-    }
-    page.h2("Last layer over training");
-    if (anyProgress) {
-      page.figure(Plots.png(byProgress), "last layer cos_mean against training progress per run",
-          "cos_mean of each run's deepest blocks.L.hook_resid_post against step / its last probe step.");
-    } else {
-      page.note("No data for the progress plot: no run has cos_mean rows for a block output.");
-    }
-
     page.h2("Runs");
-    Map<String, String> dirs = new LinkedHashMap<>();
-    for (Entry e : entries) {
-      dirs.put(e.name, e.run.dir.toAbsolutePath().normalize().toString());
+    page.paragraph("Each run keeps its colour in every chart below.");
+    CompareFigures.runsTable(entries, page);
+
+    page.h2("cos_mean against normalised depth");
+    CompareFigures.againstDepth(entries, RunReport.COS_MEAN, page, true);
+    page.h2("Over training");
+    CompareFigures.overTraining(entries, page);
+    if (!metrics.isEmpty()) {
+      page.h2("Other metrics against normalised depth");
+      for (String m : metrics) {
+        CompareFigures.againstDepth(entries, m, page, false);
+      }
     }
-    page.keyValues(dirs);
+    page.h2("Final values");
+    CompareFigures.finalTable(entries, metrics, page);
+    page.paragraph("The same values, per depth, are in " + CSV + " beside this page (long format: "
+        + CompareFigures.CSV_HEADER + ").");
+
     for (Entry e : entries) {
       for (String note : e.run.notes()) {
         page.note(e.name + ": " + note);
       }
     }
     return page.html();
-  }
-
-  /** progress in [0, 1] → cos_mean of the deepest depth hook (the embedding when the run has no block output). */
-  private static Map<Double, Double> lastLayerProgress(Probes probes) {
-    Map<Double, Double> m = new LinkedHashMap<>();
-    if (probes.depthHooks().isEmpty() || probes.finalStep().isEmpty()) {
-      return m;
-    }
-    String hook = probes.depthHooks().get(probes.depthHooks().lastKey());
-    double last = probes.finalStep().getAsLong();
-    probes.series(hook, RunReport.COS_MEAN).forEach((step, v) -> m.put(last == 0 ? 0 : step / last, v));
-    return m;
   }
 }

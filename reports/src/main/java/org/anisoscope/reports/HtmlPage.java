@@ -27,13 +27,16 @@ final class HtmlPage {
       figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
       figcaption { color: #555; font-size: 0.9em; }
       table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
-      th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
+      th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; overflow-wrap: anywhere; }
       th { background: #f5f5f5; }
+      td:first-child { white-space: nowrap; }
       td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; }
       code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
       pre { background: #f7f7f7; padding: 0.8em; overflow: auto; max-height: 32em; }
       details { margin: 0.5em 0; }
       summary { cursor: pointer; }
+      .swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.1em;
+                border-radius: 2px; }
       """;
 
   private final StringBuilder b = new StringBuilder(1 << 16);
@@ -93,7 +96,10 @@ final class HtmlPage {
     for (List<Cell> row : rows) {
       b.append("<tr>");
       for (Cell c : row) {
-        if (c.exact == null) {
+        if (c.colour != null) {
+          b.append("<td><span class=\"swatch\" style=\"background:").append(c.colour).append("\"></span>")
+              .append(Fmt.html(c.text)).append("</td>");
+        } else if (c.exact == null) {
           b.append("<td>").append(Fmt.html(c.text)).append("</td>");
         } else {
           b.append("<td class=\"num\" title=\"").append(Fmt.html(c.exact)).append("\">").append(Fmt.html(c.text))
@@ -111,17 +117,22 @@ final class HtmlPage {
   }
 
   /** One table cell: text, or a number shown rounded with its exact value as tooltip. */
-  record Cell(String text, String exact) {
+  record Cell(String text, String exact, String colour) {
     static Cell text(String text) {
-      return new Cell(text, null);
+      return new Cell(text, null, null);
     }
 
     static Cell number(double v) {
-      return new Cell(Fmt.num(v), Double.toString(v));
+      return new Cell(Fmt.num(v), Double.toString(v), null);
     }
 
     static Cell missing() {
-      return new Cell("–", null);
+      return new Cell("–", null, null);
+    }
+
+    /** {@code text} after a square of {@code colour}: a run's colour key. */
+    static Cell swatch(java.awt.Color colour, String text) {
+      return new Cell(text, null, String.format(java.util.Locale.ROOT, "#%06x", colour.getRGB() & 0xFFFFFF));
     }
   }
 

@@ -84,7 +84,99 @@ final class Plots {
     s.setLegendBackgroundColor(Color.WHITE);
     s.setMarkerSize(5);
     s.setChartPadding(8);
+    // At least ~90 px between x ticks: step labels such as "120000" never run into each other, at any run length.
+    s.setXAxisTickMarkSpacingHint(90);
+    s.setYAxisTickMarkSpacingHint(45);
     return c;
+  }
+
+  /**
+   * A shaded band between {@code lo} and {@code hi} (x → value, the same x in both; non-finite points left out),
+   * drawn as a translucent polygon in {@code color} and kept out of the legend. Add it before its line so the line
+   * is drawn on top. Returns false, adding nothing, when fewer than two points have both ends.
+   */
+  static boolean band(XYChart c, String name, Map<? extends Number, ? extends Number> lo,
+      Map<? extends Number, ? extends Number> hi, Color color) {
+    List<double[]> pts = new ArrayList<>();
+    lo.forEach((x, l) -> {
+      Number h = hi.get(x);
+      if (h != null && Double.isFinite(x.doubleValue()) && Double.isFinite(l.doubleValue())
+          && Double.isFinite(h.doubleValue())) {
+        pts.add(new double[] {x.doubleValue(), l.doubleValue(), h.doubleValue()});
+      }
+    });
+    if (pts.size() < 2) {
+      return false;
+    }
+    pts.sort((a, b) -> Double.compare(a[0], b[0]));
+    int n = pts.size();
+    double[] xs = new double[2 * n + 1];
+    double[] ys = new double[2 * n + 1];
+    for (int i = 0; i < n; i++) {
+      xs[i] = pts.get(i)[0];
+      ys[i] = pts.get(i)[2];
+      xs[2 * n - 1 - i] = pts.get(i)[0];
+      ys[2 * n - 1 - i] = pts.get(i)[1];
+    }
+    xs[2 * n] = xs[0];
+    ys[2 * n] = ys[0];
+    XYSeries s = c.addSeries(name, xs, ys);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+    Color fill = new Color(color.getRed(), color.getGreen(), color.getBlue(), 55);
+    s.setFillColor(fill);
+    s.setLineColor(new Color(0, 0, 0, 0));
+    s.setLineStyle(new BasicStroke(0f));
+    s.setMarker(SeriesMarkers.NONE);
+    s.setShowInLegend(false);
+    return true;
+  }
+
+  /**
+   * The widest half-width (hi − lo) / 2 over the x values that {@code lo} and {@code hi} share, NaN when none: the
+   * captions say it, because a band narrower than its line is invisible and the reader should know why.
+   */
+  static double widestHalfWidth(Map<? extends Number, ? extends Number> lo, Map<? extends Number, ? extends Number> hi) {
+    double w = Double.NaN;
+    for (Map.Entry<? extends Number, ? extends Number> e : lo.entrySet()) {
+      Number h = hi.get(e.getKey());
+      if (h != null && Double.isFinite(h.doubleValue()) && Double.isFinite(e.getValue().doubleValue())) {
+        double half = (h.doubleValue() - e.getValue().doubleValue()) / 2;
+        w = Double.isNaN(w) ? half : Math.max(w, half);
+      }
+    }
+    return w;
+  }
+
+  /** "; the widest is ±0.0123" for a caption, or "" when there is no interval. */
+  static String widestNote(double halfWidth) {
+    return Double.isNaN(halfWidth) ? "" : " (the widest is ±" + Fmt.fixed(halfWidth, 4)
+        + (halfWidth < 0.004 ? ", thinner than the line" : "") + ")";
+  }
+
+  /** A scatter series of points {@code (xs[i], ys[i])}, small translucent dots. */
+  static void scatter(XYChart c, String name, double[] xs, double[] ys, Color color, int alpha) {
+    XYSeries s = c.addSeries(name, xs, ys);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    s.setMarkerColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), alpha));
+  }
+
+  /**
+   * At most {@code max} of {@code values}, evenly spaced, always the first and the last: which probe steps get a
+   * line when a run has many.
+   */
+  static <T> List<T> evenlySpaced(List<T> values, int max) {
+    if (values.size() <= max) {
+      return values;
+    }
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < max; i++) {
+      T v = values.get((int) Math.round((double) i * (values.size() - 1) / (max - 1)));
+      if (!out.contains(v)) {
+        out.add(v);
+      }
+    }
+    return out;
   }
 
   /**
@@ -179,11 +271,61 @@ final class Plots {
     return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f), mix(a.getBlue(), b.getBlue(), f));
   }
 
+  // plasma (matplotlib) from 0 to 0.85: ordered groups whose neighbours still differ in hue, not only in lightness
+  private static final int[] PLASMA = {0x0D0887, 0x6A00A8, 0xB12A90, 0xE16462, 0xFCA636};
+
+  /** {@code n} ordered colours (frequency groups: frequent dark blue … rare orange), the same in every chart. */
+  static Color ordered(int i, int n) {
+    double t = n <= 1 ? 0 : (double) i / (n - 1);
+    double pos = t * (PLASMA.length - 1);
+    int k = Math.min((int) pos, PLASMA.length - 2);
+    double f = pos - k;
+    Color a = new Color(PLASMA[k]);
+    Color b = new Color(PLASMA[k + 1]);
+    return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f), mix(a.getBlue(), b.getBlue(), f));
+  }
+
   static Color categorical(int i) {
     return new Color(TAB10[i % TAB10.length]);
   }
 
+  /**
+   * Readable x ticks at any run length. When every x value of the chart is equally spaced (one row per step, or
+   * one per probe step), XChart puts a tick at each value and lets short labels crowd into each other
+   * ("96 100104108"). Up to {@code width / 70} values that is what we want (a tick per probe step); beyond, a
+   * hidden one-point series a third of a gap past the first value breaks the equal spacing, and XChart falls back
+   * to round-number ticks at least {@code XAxisTickMarkSpacingHint} pixels apart.
+   */
+  static void readableXTicks(XYChart c) {
+    java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+    double y0 = Double.NaN;
+    for (XYSeries s : c.getSeriesMap().values()) {
+      if (s.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.PolygonArea) {
+        continue;
+      }
+      for (double x : s.getXData()) {
+        xs.add(x);
+      }
+      if (Double.isNaN(y0) && s.getYData().length > 0) {
+        y0 = s.getYData()[0];
+      }
+    }
+    if (xs.size() <= Math.max(3, c.getWidth() / 70) || Double.isNaN(y0)
+        || c.getSeriesMap().containsKey(TICK_BREAKER)) {
+      return;
+    }
+    double first = xs.first();
+    double gap = xs.higher(first) - first;
+    XYSeries s = c.addSeries(TICK_BREAKER, new double[] {first + gap / 3}, new double[] {y0});
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineColor(new Color(0, 0, 0, 0));
+    s.setShowInLegend(false);
+  }
+
+  private static final String TICK_BREAKER = "\u2063"; // an invisible name: the series is not in the legend
+
   static byte[] png(XYChart c) {
+    readableXTicks(c);
     try {
       return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
@@ -210,6 +352,7 @@ final class Plots {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
       for (int i = 0; i < charts.size(); i++) {
+        readableXTicks(charts.get(i));
         g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * w, (i / cols) * h, null);
       }
     } finally {

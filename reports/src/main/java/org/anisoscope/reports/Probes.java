@@ -28,17 +28,21 @@ final class Probes {
   private final Map<String, OptionalInt> layerOfHook;
   private final Set<String> perHeadMetrics;
   private final TreeSet<Long> steps;
+  // metric → layer → head → step → value, for the per-head rows of block hooks
+  private final Map<String, TreeMap<Integer, TreeMap<Integer, TreeMap<Long, Double>>>> heads;
 
   private Probes(Map<String, Map<String, TreeMap<Long, Double>>> values, Map<String, OptionalInt> layerOfHook,
-      Set<String> perHeadMetrics, TreeSet<Long> steps) {
+      Set<String> perHeadMetrics, TreeSet<Long> steps,
+      Map<String, TreeMap<Integer, TreeMap<Integer, TreeMap<Long, Double>>>> heads) {
     this.values = values;
     this.layerOfHook = layerOfHook;
     this.perHeadMetrics = perHeadMetrics;
     this.steps = steps;
+    this.heads = heads;
   }
 
   static Probes empty() {
-    return new Probes(Map.of(), Map.of(), Set.of(), new TreeSet<>());
+    return new Probes(Map.of(), Map.of(), Set.of(), new TreeSet<>(), Map.of());
   }
 
   static Probes of(CsvTable table) {
@@ -48,6 +52,7 @@ final class Probes {
     Map<String, OptionalInt> layerOfHook = new HashMap<>();
     Set<String> perHead = new LinkedHashSet<>();
     TreeSet<Long> steps = new TreeSet<>();
+    Map<String, TreeMap<Integer, TreeMap<Integer, TreeMap<Long, Double>>>> heads = new LinkedHashMap<>();
     for (int r = 0; r < table.rowCount(); r++) {
       long step = table.integer(r, "step");
       String hook = table.string(r, "hook");
@@ -61,6 +66,10 @@ final class Probes {
       double value = table.number(r, "value");
       if (!head.isEmpty()) {
         perHead.add(metric);
+        if (layer.isPresent()) {
+          heads.computeIfAbsent(metric, m -> new TreeMap<>()).computeIfAbsent(layer.getAsInt(), l -> new TreeMap<>())
+              .computeIfAbsent(Integer.parseInt(head), h -> new TreeMap<>()).put(step, value);
+        }
       }
       layerOfHook.putIfAbsent(hook, layer);
       steps.add(step);
@@ -79,7 +88,18 @@ final class Probes {
           .computeIfAbsent(metric, m -> new TreeMap<>())
           .put(step, sum / byHead.size());
     })));
-    return new Probes(values, layerOfHook, perHead, steps);
+    return new Probes(values, layerOfHook, perHead, steps, heads);
+  }
+
+  /** layer → head → step → value of a per-head {@code metric} (empty when absent). */
+  SortedMap<Integer, TreeMap<Integer, TreeMap<Long, Double>>> perHead(String metric) {
+    TreeMap<Integer, TreeMap<Integer, TreeMap<Long, Double>>> m = heads.get(metric);
+    return m == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(m);
+  }
+
+  /** Every probe step, ascending. */
+  List<Long> steps() {
+    return List.copyOf(steps);
   }
 
   boolean isEmpty() {

@@ -10,12 +10,14 @@ import java.util.List;
  * The command line of the reports (experiments/report.sh calls it):
  * <pre>
  *   ReportMain RUN_DIR...                    writes RUN_DIR/report/index.html, prints its path
- *   ReportMain --compare OUT_DIR RUN_DIR...  writes OUT_DIR/index.html and OUT_DIR/compare.csv, prints the table
+ *   ReportMain --compare OUT_DIR [--metric M]... RUN_DIR...
+ *                                            writes OUT_DIR/index.html and OUT_DIR/compare.csv, prints the table;
+ *                                            --metric draws M against normalised depth besides cos_mean
  * </pre>
  * An error prints one line to stderr, naming the path and what was expected, and exits with 2; no stack trace.
  */
 public final class ReportMain {
-  static final String USAGE = "usage: ReportMain RUN_DIR... | ReportMain --compare OUT_DIR RUN_DIR...";
+  static final String USAGE = "usage: ReportMain RUN_DIR... | ReportMain --compare OUT_DIR [--metric M]... RUN_DIR...";
 
   private ReportMain() {}
 
@@ -41,10 +43,26 @@ public final class ReportMain {
         }
         Path outDir = Path.of(args[1]);
         List<Path> runs = new ArrayList<>();
+        List<String> metrics = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
-          runs.add(Path.of(args[i]));
+          if (args[i].equals("--metric")) {
+            if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+              err.println("error: --metric needs a metric name, e.g. --metric cos_mean_centered; " + USAGE);
+              return 2;
+            }
+            metrics.add(args[++i]);
+          } else if (args[i].startsWith("-")) {
+            err.println("error: unknown option '" + args[i] + "'; " + USAGE);
+            return 2;
+          } else {
+            runs.add(Path.of(args[i]));
+          }
         }
-        out.print(CompareReport.write(outDir, runs));
+        if (runs.isEmpty()) {
+          err.println("error: --compare needs OUT_DIR and at least one RUN_DIR; " + USAGE);
+          return 2;
+        }
+        out.print(CompareReport.write(outDir, runs, metrics));
         out.println(outDir.resolve(CompareReport.INDEX));
         return 0;
       }

@@ -44,6 +44,7 @@ final class RunData {
   final Optional<CsvTable> train;
   final Optional<CsvTable> eval;
   final Probes probes;
+  private final ConfigFacts facts;
   private final List<String> notes = new ArrayList<>();
 
   private RunData(Path dir) {
@@ -56,6 +57,12 @@ final class RunData {
     this.train = readCsv(TRAIN, "step", "loss");
     this.eval = readCsv(EVAL, "step", "split", "loss");
     this.probes = readCsv(PROBES, Probes.COLUMNS).map(Probes::of).orElse(Probes.empty());
+    this.facts = config.map(ConfigFacts::parse).orElse(ConfigFacts.empty());
+  }
+
+  /** Leaf values of config.conf ({@code model.d-model}, {@code objective.type}); empty when it is missing. */
+  ConfigFacts facts() {
+    return facts;
   }
 
   /** Reads {@code dir}; fails when it is not a directory or holds none of the run files. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -55,15 +56,24 @@ public final class RunReport {
     page.h2("Loss");
     lossPlot(run, page);
 
-    page.h2("Anisotropy over training");
-    cosPerDepthPlot(run, page);
+    page.h2("Anisotropy against depth");
+    RunFigures.cosAgainstDepth(run, page);
 
-    page.h2("Metrics against depth at the final probe step");
+    page.h2("Anisotropy over training");
+    RunFigures.cosOverTraining(run, page);
+    RunFigures.cosHeatmap(run, page);
+
+    page.h2("Token frequency");
+    RunFigures.frequencyGroups(run, page);
+
+    page.h2("The cone");
+    cone(run, page);
+
+    page.h2("Other metrics against depth at the final probe step");
     finalMetricsPlot(run, page);
 
-    page.h2("Attention: query/key drift and entropy");
-    qkDriftPlot(run, page);
-    entropyPlot(run, page);
+    page.h2("Attention: query/key drift and entropy per head");
+    RunFigures.perHead(run, page);
 
     page.h2("Final probe step");
     finalTables(run, page);
@@ -73,6 +83,17 @@ public final class RunReport {
       run.notes().forEach(page::note);
     }
     return page.html();
+  }
+
+  private static void cone(RunData run, HtmlPage page) {
+    Optional<String> preferred = run.facts().get("probe.cone-hook").filter(h -> !h.equals("auto") && !h.equals("none"));
+    Optional<Cone> cone = Cone.load(run.dir, preferred);
+    if (cone.isEmpty()) {
+      page.note("No cone: the run has no probe vectors saved at two steps (probes/step-<S>/<hook>.npy; "
+          + "probe.cone-hook saves them, probe.cone-hook = none turns it off).");
+      return;
+    }
+    cone.get().draw(page);
   }
 
   private static void summary(RunData run, HtmlPage page) {
@@ -135,25 +156,6 @@ public final class RunReport {
     }
   }
 
-  private static void cosPerDepthPlot(RunData run, HtmlPage page) {
-    SortedMap<Integer, String> depths = run.probes.depthHooks();
-    XYChart c = Plots.chart("cos_mean per depth", "step", "cos_mean (mean pairwise cosine)", Plots.WIDTH, Plots.HEIGHT);
-    boolean any = false;
-    int i = 0;
-    for (Map.Entry<Integer, String> e : depths.entrySet()) {
-      any |= Plots.line(c, "depth " + Hooks.depthLabel(e.getKey()), run.probes.series(e.getValue(), COS_MEAN),
-          Plots.sequential(i++, depths.size()));
-    }
-    if (any) {
-      page.figure(Plots.png(c), "cos_mean per depth against step",
-          "Mean cosine similarity of the probe vectors at each depth: depth 0 is hook_embed, depth L+1 is "
-              + "blocks.L.hook_resid_post. 0 = isotropic, 1 = all vectors point the same way.");
-    } else {
-      page.note("No data for the cos_mean plot: probes.csv has no cos_mean rows for hook_embed or "
-          + "blocks.L.hook_resid_post.");
-    }
-  }
-
   /** Representation metrics (not per head) that the depth hooks have at the final step; cos_mean first. */
   static List<String> depthMetricsAtFinalStep(Probes probes) {
     List<String> metrics = new ArrayList<>();
@@ -166,8 +168,8 @@ public final class RunReport {
       all.add(0, COS_MEAN);
     }
     for (String m : all) {
-      if (probes.perHeadMetrics().contains(m)) {
-        continue;
+      if (m.equals(COS_MEAN) || m.endsWith("_ci_lo") || m.endsWith("_ci_hi") || m.startsWith(RunFigures.FREQ_PREFIX)) {
+        continue;  // cos_mean, its interval and the frequency groups have figures of their own
       }
       for (String hook : probes.depthHooks().values()) {
         if (probes.valueAt(hook, m, step).isPresent()) {
@@ -183,23 +185,35 @@ public final class RunReport {
     Probes probes = run.probes;
     List<String> metrics = depthMetricsAtFinalStep(probes);
     if (metrics.isEmpty()) {
-      page.note("No data for the metrics-against-depth plot: probes.csv has no rows for hook_embed or "
-          + "blocks.L.hook_resid_post.");
+      page.note("No further metrics against depth: probes.csv has no metric besides cos_mean (and its interval "
+          + "and frequency groups) for hook_embed or blocks.L.hook_resid_post (add some with probe.metrics).");
       return;
     }
     long step = probes.finalStep().getAsLong();
     boolean single = metrics.size() == 1;
     List<XYChart> panels = new ArrayList<>();
+    List<String> ranges = new ArrayList<>();
     for (int m = 0; m < metrics.size(); m++) {
       String metric = metrics.get(m);
+      TreeMap<Integer, Double> byDepth = new TreeMap<>();
+      probes.depthHooks().forEach((d, hook) -> probes.valueAt(hook, metric, step).ifPresent(v -> byDepth.put(d, v)));
+      MetricInfo info = MetricInfo.of(metric, byDepth.values(), run.facts().integer("model.d-model"),
+          run.facts().integer("model.context"));
       XYChart c = Plots.chart(single ? metric + " against depth at step " + step : metric, "depth (0 = embedding)",
           metric, single ? Plots.WIDTH : Plots.PANEL_WIDTH, single ? Plots.HEIGHT : Plots.PANEL_HEIGHT);
       c.getStyler().setLegendVisible(false);
       Plots.integerXAxis(c);
-      TreeMap<Integer, Double> byDepth = new TreeMap<>();
-      probes.depthHooks().forEach((d, hook) -> probes.valueAt(hook, metric, step).ifPresent(v -> byDepth.put(d, v)));
+      info.applyY(c);
+      TreeMap<Integer, Double> lo = new TreeMap<>();
+      TreeMap<Integer, Double> hi = new TreeMap<>();
+      probes.depthHooks().forEach((d, hook) -> {
+        probes.valueAt(hook, metric + "_ci_lo", step).ifPresent(v -> lo.put(d, v));
+        probes.valueAt(hook, metric + "_ci_hi", step).ifPresent(v -> hi.put(d, v));
+      });
+      Plots.band(c, metric + " 95 %", lo, hi, Plots.categorical(m));
       if (Plots.line(c, metric, byDepth, Plots.categorical(m))) {
         panels.add(c);
+        ranges.add(info.caption());
       }
     }
     if (panels.isEmpty()) {
@@ -207,51 +221,9 @@ public final class RunReport {
       return;
     }
     page.figure(Plots.pngGrid(panels), "metrics against depth at step " + step,
-        "Each representation metric at the final probe step (" + step + ") against depth "
-            + "(0 = hook_embed, L+1 = blocks.L.hook_resid_post).");
-  }
-
-  private static void qkDriftPlot(RunData run, HtmlPage page) {
-    List<XYChart> panels = new ArrayList<>();
-    for (String metric : QK_METRICS) {
-      SortedMap<Integer, SortedMap<Long, Double>> byLayer = run.probes.perLayer(metric);
-      if (byLayer.isEmpty()) {
-        continue;
-      }
-      XYChart c = Plots.chart(metric + " (mean over heads)", "step", metric, Plots.PANEL_WIDTH, Plots.PANEL_HEIGHT);
-      if (perBlockLines(c, byLayer)) {
-        panels.add(c);
-      }
-    }
-    if (panels.isEmpty()) {
-      page.note("No data for the query/key drift plot: probes.csv has no " + String.join(", ", QK_METRICS) + " rows.");
-      return;
-    }
-    page.figure(Plots.pngGrid(panels), "query/key drift per block against step",
-        "Query/key drift (Godey et al. 2024): norm of the mean query and mean key vector, and the cosine (and dot "
-            + "product) of the two, averaged over heads; one line per block (block L = blocks.L).");
-  }
-
-  private static void entropyPlot(RunData run, HtmlPage page) {
-    SortedMap<Integer, SortedMap<Long, Double>> byLayer = run.probes.perLayer(ATTN_ENTROPY);
-    XYChart c = Plots.chart("Attention entropy (mean over heads)", "step", "attn_entropy (nats)", Plots.WIDTH,
-        Plots.HEIGHT);
-    if (byLayer.isEmpty() || !perBlockLines(c, byLayer)) {
-      page.note("No data for the attention entropy plot: probes.csv has no finite attn_entropy rows.");
-      return;
-    }
-    page.figure(Plots.png(c), "attention entropy per block against step",
-        "Mean over queries of the entropy of each attention row, averaged over heads; lower = sharper attention. "
-            + "One line per block (block L = blocks.L).");
-  }
-
-  private static boolean perBlockLines(XYChart c, SortedMap<Integer, SortedMap<Long, Double>> byLayer) {
-    boolean any = false;
-    int i = 0;
-    for (Map.Entry<Integer, SortedMap<Long, Double>> e : byLayer.entrySet()) {
-      any |= Plots.line(c, "block " + e.getKey(), e.getValue(), Plots.sequential(i++, byLayer.size()));
-    }
-    return any;
+        "Each further representation metric at the final probe step (" + step + ") against depth "
+            + "(0 = hook_embed, L+1 = blocks.L.hook_resid_post); shaded where the metric has a 95 % bootstrap interval. "
+            + "Axes: " + String.join("; ", ranges) + ".");
   }
 
   private static void finalTables(RunData run, HtmlPage page) {

@@ -65,15 +65,38 @@ class CompareReportTest {
 
     String html = Files.readString(out.resolve("index.html"));
     assertSelfContainedHtml(html);
-    assertEquals(2, embeddedImages(html).size());
-    assertTrue(html.contains("<td>run-a</td>") && html.contains("<td>run-b</td>"));
+    // cos_mean and two more metrics against normalised depth, and the last block over training
+    assertEquals(4, embeddedImages(html).size());
+    // one colour per run, the same in the runs table and the final-values table
+    assertTrue(html.contains("background:#1f77b4\"></span>run-a</td>") && html.contains("background:#ff7f0e\"></span>run-b</td>"));
+    assertEquals(2 + 2 * 3, ReportAssertions.count(html, "background:#"), "2 runs × (runs table + 3 final-value rows)");
 
     List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
-    assertEquals("run,depth,hook,cos_mean", csv.get(0));
-    assertEquals(1 + 3 + 4, csv.size());
+    assertEquals(CompareFigures.CSV_HEADER, csv.get(0));
+    assertEquals(1 + 3 * (3 + 4), csv.size(), "3 metrics × (3 depths of run-a + 4 of run-b)");
     long last = a.finalStep();
-    assertTrue(csv.contains("run-a,0,hook_embed," + a.cosMean(0, last)));
-    assertTrue(csv.contains("run-b,3,blocks.2.hook_resid_post," + b.cosMean(3, last)));
+    assertTrue(csv.contains("run-a,,,300,0,0.000000,hook_embed,cos_mean," + a.cosMean(0, last) + ","
+        + SyntheticRun.round4(a.cosMean(0, last) - a.ciHalfWidth) + "," + SyntheticRun.round4(a.cosMean(0, last)
+        + a.ciHalfWidth)), csv.toString());
+    assertTrue(csv.contains("run-b,,,300,3,1.000000,blocks.2.hook_resid_post,norm_mean_ratio,"
+        + b.normMeanRatio(3, last) + ",,"), csv.toString());
+    // depth 1 of 2 and depth 2 of 3 are normalised depths 0.5 and 0.666667
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("run-a,,,300,1,0.500000,")));
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("run-b,,,300,2,0.666667,")));
+  }
+
+  @Test
+  void aChosenMetricIsDrawnAndAnUnknownOneIsNamed() throws Exception {
+    List<Path> runs = twoRuns();
+    Path out = tmp.resolve("cmp");
+    CompareReport.write(out, runs, List.of("norm_mean_ratio"));
+    String html = Files.readString(out.resolve("index.html"));
+    assertEquals(3, embeddedImages(html).size());
+    assertTrue(html.contains("alt=\"norm_mean_ratio against normalised depth, one line per run\""));
+    ReportException e = assertThrows(ReportException.class,
+        () -> CompareReport.write(tmp.resolve("cmp2"), runs, List.of("eff_rank")));
+    assertTrue(e.getMessage().contains("eff_rank") && e.getMessage().contains("cos_mean_centered"), e.getMessage());
+    assertTrue(!Files.exists(tmp.resolve("cmp2")), "nothing written");
   }
 
   @Test

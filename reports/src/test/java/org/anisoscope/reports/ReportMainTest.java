@@ -82,5 +82,25 @@ class ReportMainTest {
     err.reset();
     assertEquals(2, run("--frobnicate"));
     assertOneLineError("unknown option '--frobnicate'");
+    err.reset();
+    assertEquals(2, run("--compare", tmp.resolve("o").toString(), "--metric"));
+    assertOneLineError("--metric needs a metric name");
+    err.reset();
+    assertEquals(2, run("--compare", tmp.resolve("o").toString(), "--metric", "cos_mean"));
+    assertOneLineError("--compare needs OUT_DIR and at least one RUN_DIR");
+    err.reset();
+    assertEquals(2, run("--compare", tmp.resolve("o").toString(), "-x", tmp.toString()));
+    assertOneLineError("unknown option '-x'");
+  }
+
+  @Test
+  void compareWithAMetricNobodyHasExitsTwoNamingIt() throws Exception {
+    Path a = new SyntheticRun(tmp.resolve("a")).perHead(false).write();
+    Path cmp = tmp.resolve("cmp");
+    assertEquals(2, run("--compare", cmp.toString(), "--metric", "isoscore", a.toString()));
+    assertOneLineError("--metric isoscore: no run has it");
+    assertTrue(!Files.exists(cmp), "nothing written");
+    assertEquals(0, run("--compare", cmp.toString(), "--metric", "norm_mean_ratio", a.toString()));
+    assertTrue(Files.readString(cmp.resolve("compare.csv")).contains(",norm_mean_ratio,"));
   }
 }

@@ -42,16 +42,24 @@ class RunReportTest {
   }
 
   @Test
-  void fullRunGetsSelfContainedReportWithFivePlots() throws Exception {
-    Path run = new SyntheticRun(tmp.resolve("tiny-20250101-100000")).write();
+  void fullRunGetsSelfContainedReportWithEveryFigure() throws Exception {
+    Path run = new SyntheticRun(tmp.resolve("tiny-20250101-100000")).cone(true).write();
     Path index = RunReport.write(run);
     assertEquals(run.resolve("report/index.html"), index);
     String html = Files.readString(index);
     assertSelfContainedHtml(html);
     assertTrue(html.contains("<title>tiny-20250101-100000</title>"));
-    // loss, cos_mean per depth, metrics against depth, query/key drift, attention entropy
+    List<String> alts = List.of("loss against step", "cos_mean against depth, one line per probe step",
+        "cos_mean over training, one line per depth", "heat map of cos_mean, depth by probe step",
+        "cos_mean per token-frequency group", "PCA scatter of blocks.1.hook_resid_post at steps 0 and 300",
+        "histogram of pairwise cosines at steps 0 and 300", "metrics against depth at step 300",
+        "qk_mean_cos per head, one panel per block", "q_mean_norm per head, one panel per block",
+        "k_mean_norm per head, one panel per block", "attn_entropy per head, one panel per block");
+    for (String alt : alts) {
+      assertTrue(html.contains("alt=\"" + alt + "\""), "figure " + alt);
+    }
     List<BufferedImage> images = embeddedImages(html);
-    assertEquals(5, images.size());
+    assertEquals(alts.size(), images.size());
     for (BufferedImage img : images) {
       assertEquals(800, img.getWidth());
     }
@@ -99,9 +107,9 @@ class RunReportTest {
   void plotsWithoutTheirDataAreSkippedWithANote() throws Exception {
     Path run = new SyntheticRun(tmp.resolve("run")).perHead(false).write();
     String html = Files.readString(RunReport.write(run));
-    assertEquals(3, embeddedImages(html).size());
-    assertTrue(html.contains("No data for the query/key drift plot"));
-    assertTrue(html.contains("No data for the attention entropy plot"));
+    assertEquals(6, embeddedImages(html).size()); // loss, 3 × cos_mean, frequency groups, other metrics
+    assertTrue(html.contains("No per-head data"));
+    assertTrue(html.contains("No cone: the run has no probe vectors saved at two steps"));
   }
 
   @Test

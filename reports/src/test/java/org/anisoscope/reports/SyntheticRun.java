@@ -19,6 +19,13 @@ final class SyntheticRun {
   boolean perHead = true;
   /** Added to every cos_mean, so two runs differ. */
   double cosOffset = 0;
+  /** Write cos_mean_ci_lo/hi (cos_mean ∓ ciHalfWidth) and cos_mean_freq_q1..5 rows. */
+  boolean intervals = true;
+  double ciHalfWidth = 0.03;
+  /** Write cone vectors (probes/step-S/<last>.npy, 64 × 8) at the first and last probe step, with labels. */
+  boolean cone = false;
+  static final int CONE_ROWS = 64;
+  static final int CONE_DIM = 8;
 
   SyntheticRun(Path dir) {
     this.dir = dir;
@@ -31,6 +38,16 @@ final class SyntheticRun {
 
   SyntheticRun perHead(boolean perHead) {
     this.perHead = perHead;
+    return this;
+  }
+
+  SyntheticRun intervals(boolean intervals) {
+    this.intervals = intervals;
+    return this;
+  }
+
+  SyntheticRun cone(boolean cone) {
+    this.cone = cone;
     return this;
   }
 
@@ -114,6 +131,13 @@ final class SyntheticRun {
         probes.append(prefix).append("cos_mean,").append(cosMean(d, s)).append('\n');
         probes.append(prefix).append("cos_mean_centered,").append(cosMeanCentered(d, s)).append('\n');
         probes.append(prefix).append("norm_mean_ratio,").append(normMeanRatio(d, s)).append('\n');
+        if (intervals) {
+          probes.append(prefix).append("cos_mean_ci_lo,").append(round4(cosMean(d, s) - ciHalfWidth)).append('\n');
+          probes.append(prefix).append("cos_mean_ci_hi,").append(round4(cosMean(d, s) + ciHalfWidth)).append('\n');
+          for (int q = 1; q <= 5; q++) {
+            probes.append(prefix).append("cos_mean_freq_q").append(q).append(',').append(freq(d, s, q)).append('\n');
+          }
+        }
       }
       probes.append(s).append(',').append(epoch).append(",ln_final.hook_normalized,,,cos_mean,0.5\n");
       if (perHead) {
@@ -131,7 +155,62 @@ final class SyntheticRun {
       }
     }
     Files.writeString(dir.resolve("probes.csv"), probes);
+    if (cone) {
+      writeCone(probeSteps[0], 0.0);
+      writeCone(finalStep(), 3.0);
+    }
     return dir;
+  }
+
+  /** cos_mean of frequency group q: rarer groups more anisotropic. */
+  double freq(int depth, long step, int q) {
+    return round4(cosMean(depth, step) + 0.02 * (q - 3));
+  }
+
+  static String coneHook(int layers) {
+    return Hooks.atDepth(layers);
+  }
+
+  /**
+   * Cone vectors: a shared offset {@code shift} along the first axis plus seeded Gaussian noise (shift 0: nearly
+   * isotropic; shift 3: a narrow cone), labels id = row % 5 with row 0 unlabelled.
+   */
+  private void writeCone(long step, double shift) throws IOException {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(step + 11);
+    float[] v = new float[CONE_ROWS * CONE_DIM];
+    for (int i = 0; i < CONE_ROWS; i++) {
+      for (int j = 0; j < CONE_DIM; j++) {
+        double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+        v[i * CONE_DIM + j] = (float) (g + (j == 0 ? shift : 0));
+      }
+    }
+    Path d = dir.resolve(String.format(java.util.Locale.ROOT, "probes/step-%07d", step));
+    Files.createDirectories(d);
+    writeNpy(d.resolve(coneHook(layers) + ".npy"), v, CONE_ROWS, CONE_DIM);
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < CONE_ROWS; i++) {
+      labels.append(i == 0 ? "-1" : ", " + (i % 5));
+    }
+    Files.writeString(d.resolve(coneHook(layers) + ".labels.json"), "{\"hook\": \"" + coneHook(layers)
+        + "\", \"step\": " + step + ", \"kind\": \"token-frequency quintile\", \"ordered\": true,\n"
+        + " \"names\": [\"q1 (most frequent)\", \"q2\", \"q3\", \"q4\", \"q5 (rarest)\"],\n \"labels\": ["
+        + labels + "]}\n");
+  }
+
+  /** A NumPy v1.0 little-endian float32 file, as the probe writes them. */
+  static void writeNpy(Path file, float[] data, int rows, int cols) throws IOException {
+    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+    int total = 10 + header.length() + 1;
+    header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * data.length)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+    b.putShort((short) header.length());
+    b.put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    for (float f : data) {
+      b.putFloat(f);
+    }
+    Files.write(file, b.array());
   }
 
   /** A run directory with the given files holding only their header rows. */
