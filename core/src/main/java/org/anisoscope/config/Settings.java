@@ -27,13 +27,14 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
       throw k.invalid("anisoscope.objective.type", "one of " + Objectives.registry().names());
     }
     ModelSettings model = ModelSettings.read(k);
+    String modality = k.oneOf("anisoscope.data.modality", java.util.Set.of("text", "image", "audio"));
     if (objective.equals("causal-lm") && !model.causal()) {
       throw k.invalid("anisoscope.model.causal", "true for objective.type = causal-lm (a decoder)");
     }
     if (objective.equals("masked-lm") && model.causal()) {
       throw k.invalid("anisoscope.model.causal", "false for objective.type = masked-lm (an encoder)");
     }
-    if (objective.equals("contrastive") && model.dropout() == 0) {
+    if (objective.equals("contrastive") && model.dropout() == 0 && modality.equals("text")) {
       throw k.invalid("anisoscope.model.dropout", "> 0 for objective.type = contrastive (the two views differ "
           + "only by their dropout masks)");
     }
@@ -57,7 +58,7 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
     return new Settings(k, configName, RunSettings.read(k), model, TrainSettings.read(k),
         probe, objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
         k.doubleIn("anisoscope.objective.temperature", 1e-4, 100.0),
-        k.oneOf("anisoscope.data.modality", java.util.Set.of("text")));
+        modality);
   }
 
   public Config config() {

@@ -12,9 +12,9 @@ import com.google.common.base.Preconditions;
  *   {@code labels} (one class per sequence, {@code [B]}).</li>
  * </ul>
  * Optional, any modality: {@code padding} {@code [B·T]} (true = a padded position that is not part of its
- * sequence; the model refuses it until attention honours it), {@code masked} {@code [B·T]} (true = the frontend
- * replaces this position's input by its learned mask embedding) and {@code valueTargets} {@code [B·T, D]} (what
- * a regression objective predicts at the masked positions).
+ * sequence: attention gives it no weight as a key, objectives never count it, probe sets never hold it),
+ * {@code masked} {@code [B·T]} (true = the frontend replaces this position's input by its learned mask embedding)
+ * and {@code valueTargets} {@code [B·T, D]} (what a regression objective predicts at the masked positions).
  */
 public record Batch(int size, int seq, int[] tokens, int[] targets, Rows inputs, int[] labels, boolean[] padding,
     boolean[] masked, Rows valueTargets) {

@@ -12,6 +12,7 @@ public final class Metrics {
   private static final Registry<Metric> REGISTRY = new Registry<Metric>("metric")
       .register(MeanPairwiseCosine.NAME, MeanPairwiseCosine::new)
       .register(IntraSequenceCosine.NAME, IntraSequenceCosine::new)
+      .register(InterSequenceCosine.NAME, InterSequenceCosine::new)
       .register(CentredPairwiseCosine.NAME, CentredPairwiseCosine::new)
       .register(NormMeanRatio.NAME, NormMeanRatio::new)
       .register(DominantDirectionShare.NAME, DominantDirectionShare::new)
@@ -23,7 +24,7 @@ public final class Metrics {
 
   /** The names in the order of ARCHITECTURE.md §6 (the registry's own {@code names()} are sorted). */
   public static final List<String> ALL = List.of(MeanPairwiseCosine.NAME, IntraSequenceCosine.NAME,
-      CentredPairwiseCosine.NAME, NormMeanRatio.NAME, DominantDirectionShare.NAME, EffectiveRank.NAME, IsoScore.NAME,
+      InterSequenceCosine.NAME, CentredPairwiseCosine.NAME, NormMeanRatio.NAME, DominantDirectionShare.NAME, EffectiveRank.NAME, IsoScore.NAME,
       PartitionIsotropy.NAME, OutlierDimensions.NAME, Uniformity.NAME);
 
   private Metrics() {}

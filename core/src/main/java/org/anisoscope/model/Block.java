@@ -5,11 +5,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Pre-LN Transformer block (GPT-2): {@code mid = x + Drop(Attn(LN₁(x)))}, {@code post = mid + Drop(MLP(LN₂(mid)))}.
- * With {@code attention = none} the attention sub-layer is absent (an MLP-only control without token mixing).
+ * With {@code attention = none} the attention sub-layer is absent (an MLP-only control without token mixing); with
+ * {@code attention = mixer} a {@link TokenMixer} (no query, key or softmax) takes its place. The hooks a block
+ * provides are {@link ModelConfig.Attention#hooks()} plus the residual ones.
  */
 public final class Block {
   private final LayerNorm ln1;
-  private final SelfAttention attn; // null when attention = none
+  private final SelfAttention attn; // null unless attention = softmax
+  private final TokenMixer mixer;   // null unless attention = mixer
   private final LayerNorm ln2;
   private final Mlp mlp;
   private final Dropout attnOutDrop;
@@ -22,8 +25,11 @@ public final class Block {
     double projStd = 0.02 / Math.sqrt(2.0 * cfg.layers()); // GPT-2: residual projections scaled by 1/√(2L)
     this.dModel = cfg.dModel();
     this.ln1 = new LayerNorm(store, name + ".ln1", cfg.dModel());
-    this.attn = cfg.attention() == ModelConfig.Attention.NONE ? null
+    this.attn = cfg.attention() != ModelConfig.Attention.SOFTMAX ? null
         : new SelfAttention(store, name + ".attn", cfg.dModel(), cfg.heads(), cfg.causal(), cfg.dropout(), std,
+            projStd, cfg.qkNorm(), cfg.attentionTemperature());
+    this.mixer = cfg.attention() != ModelConfig.Attention.MIXER ? null
+        : new TokenMixer(store, name + ".mixer", cfg.dModel(), cfg.heads(), cfg.context(), cfg.causal(), std,
             projStd);
     this.ln2 = new LayerNorm(store, name + ".ln2", cfg.dModel());
     this.mlp = new Mlp(store, name + ".mlp", cfg.dModel(), cfg.dFf(), std, projStd);
@@ -41,10 +47,10 @@ public final class Block {
     INDArray mid = residMid(n);
     INDArray post = residPost(n);
     long t = Timing.start();
-    if (attn != null) {
+    if (attn != null || mixer != null) {
       INDArray h = ln1.forward(x);
       t = Timing.lap("ln.fwd", t);
-      INDArray a = attn.forward(h, batch, seq, training);
+      INDArray a = attn != null ? attn.forward(h, batch, seq, training) : mixer.forward(h, batch, seq, training);
       t = Timing.start();
       Kernels.add(x, attnOutDrop.forward(a, training), mid);
     } else {
@@ -79,12 +85,13 @@ public final class Block {
     t = Timing.lap("ln.bwd", t);
     Kernels.add(dPost, dl2, dMid);
     // mid = x + Attn(LN₁(x))
-    if (attn == null) {
+    if (attn == null && mixer == null) {
       return dx.assign(dMid);
     }
     INDArray da = attnOutDrop.active() ? attnOutDrop.backward(tmp.assign(dMid)) : dMid;
     t = Timing.lap("residual.bwd", t);
-    INDArray dh1 = attn.backward(ln1.output(n), da, batch, seq);
+    INDArray dh1 = attn != null ? attn.backward(ln1.output(n), da, batch, seq)
+        : mixer.backward(ln1.output(n), da, batch, seq);
     t = Timing.start();
     Kernels.add(dMid, ln1.backward(dh1), dx);
     Timing.lap("ln.bwd", t);
@@ -99,7 +106,7 @@ public final class Block {
     return buf.get("resid_post", n, dModel);
   }
 
-  /** The attention sub-layer, or null for the attention-free control. */
+  /** The attention sub-layer, or null for the attention-free controls ({@code none}, {@code mixer}). */
   public SelfAttention attention() {
     return attn;
   }

@@ -42,8 +42,7 @@ public final class Model {
    * @return ln_final.hook_normalized {@code [B·T, C]}, a live buffer
    */
   public INDArray forward(Batch batch, boolean training) {
-    Preconditions.checkArgument(batch.padding() == null,
-        "padded batches are not supported yet: attention has no key padding mask");
+    transformer.keyPadding(batch.padding()); // padded keys get no attention (null: none)
     long t = Timing.start();
     INDArray embed = frontend.forward(batch, training);
     Timing.lap("embed.fwd", t);

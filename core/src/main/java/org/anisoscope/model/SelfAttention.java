@@ -13,7 +13,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Multi-head scaled dot-product self-attention (Vaswani et al. 2017), causal or bidirectional. One GEMM makes
  * q, k and v; the heads are batched matrix products over {@code [batch·head, seq, d_head]}.
  * Hooks: {@code hook_q}, {@code hook_k} {@code [batch, head, seq, d_head]} and {@code hook_pattern}
- * {@code [batch, head, seq_q, seq_k]} are the buffers of the last forward pass.
+ * {@code [batch, head, seq_q, seq_k]} are the buffers of the last forward pass. The interventions (ARCHITECTURE.md):
+ * with {@code qkNorm} the queries and keys are normalised in the projection ({@link QkNorm}) and hook_q/hook_k are
+ * the vectors that enter the dot product; {@code temperature} multiplies every logit.
  */
 public final class SelfAttention {
   private final int dModel;
@@ -24,13 +26,23 @@ public final class SelfAttention {
   private final Linear proj;
   private final Dropout attnDropout;
   private final Buffers buf;
+  private final QkNorm qkNorm; // null without qk-norm
+  /** The factor on q·kᵀ: temperature/√d_head, or the temperature alone with qk-norm (its gains hold √d_head). */
+  private double logitScale;
   /** Whether the last forward pass took the strided route (its backward pass then does too). */
   private boolean strided;
   /** Whether the last forward pass ran the fused attention kernels (its backward pass then does too). */
   private boolean fusedAttention;
+  /** Key padding of the next forward passes: {@code [B·T]}, true = no query may attend to that key; or null. */
+  private boolean[] keyPadding;
 
   SelfAttention(ParamStore store, String name, int dModel, int heads, boolean causal, double dropout,
       double std, double projStd) {
+    this(store, name, dModel, heads, causal, dropout, std, projStd, false, 1.0);
+  }
+
+  SelfAttention(ParamStore store, String name, int dModel, int heads, boolean causal, double dropout,
+      double std, double projStd, boolean qkNorm, double temperature) {
     Preconditions.checkArgument(dModel % heads == 0, "d-model %s is not divisible by heads %s", dModel, heads);
     this.dModel = dModel;
     this.heads = heads;
@@ -40,6 +52,15 @@ public final class SelfAttention {
     this.proj = new Linear(store, name + ".proj", dModel, dModel, true, projStd);
     this.attnDropout = new Dropout(store, name + ".attn_drop", dropout);
     this.buf = new Buffers(store.dtype());
+    this.qkNorm = qkNorm ? new QkNorm(store, name + ".qk_scale", heads, dHead) : null;
+    setTemperature(temperature);
+  }
+
+  /** Sets the fixed factor on the logits (1 = plain scaled dot-product attention). */
+  void setTemperature(double temperature) {
+    Preconditions.checkArgument(temperature > 0 && Double.isFinite(temperature),
+        "attention temperature must be finite and > 0, got %s", temperature);
+    this.logitScale = qkNorm != null ? temperature : temperature / Math.sqrt(dHead);
   }
 
   /**
@@ -51,6 +72,10 @@ public final class SelfAttention {
     long t = Timing.start();
     INDArray qkvOut = qkv.forward(x);                              // [B·T, 3C]
     t = Timing.lap("attn.fwd.qkv", t);
+    if (qkNorm != null) {
+      qkNorm.forward(qkvOut);                                      // q ← g·q̂, k ← k̂, in place
+      t = Timing.lap("attn.fwd.qknorm", t);
+    }
     INDArray qkv5 = qkvOut.reshape(batch, seq, 3, heads, dHead);  // [B, T, 3, H, D] view
     INDArray q = q(batch, seq);                                    // [B, H, T, D]
     INDArray k = k(batch, seq);
@@ -76,11 +101,11 @@ public final class SelfAttention {
       }
     }
     t = Timing.lap("attn.fwd.split", t);
-    fusedAttention = strided && !attnDropout.drops(training)
+    fusedAttention = strided && !attnDropout.drops(training) && keyPadding == null
         && Kernels.attention(seq, dHead, qkvOut, probs, merged);
     if (fusedAttention) {
       Kernels.attentionForward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
-          Blas.Heads.of(probs, heads, seq, seq), rowsOf(merged, seq), 1.0 / Math.sqrt(dHead), causal);
+          Blas.Heads.of(probs, heads, seq, seq), rowsOf(merged, seq), logitScale, causal);
       attnDropout.forward(probs, training); // drops nothing here; records that for the backward pass
       t = Timing.lap("attn.fwd.fused", t);
       INDArray result = proj.forward(merged);
@@ -95,10 +120,13 @@ public final class SelfAttention {
       Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
     }
     t = Timing.lap("attn.fwd.qk", t);
+    if (keyPadding != null) {
+      maskPaddedKeys(scores, batch, seq);
+    }
     if (Kernels.fused(scores, probs)) {
-      Kernels.softmaxForward(scores, probs, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
+      Kernels.softmaxForward(scores, probs, bh * seq, seq, logitScale, causal);
     } else {
-      scores.muli(1.0 / Math.sqrt(dHead));
+      scores.muli(logitScale);
       if (causal) {
         Nd4j.exec(new BroadcastAddOp(scores, mask(seq), scores, 1, 2));
       }
@@ -126,6 +154,32 @@ public final class SelfAttention {
     INDArray result = proj.forward(merged);
     Timing.lap("attn.fwd.proj", t);
     return result;
+  }
+
+  /**
+   * Key padding for the following forward passes (until set again): a padded key gets −1e9 added to its scores,
+   * so its attention weight is exactly 0 after the softmax (exp underflows) and, as dS = P ⊙ (…), it receives no
+   * gradient either. Padded queries still attend to the real keys (their rows are finite and ignored by every
+   * loss and probe). Padded batches take the unfused softmax route. Null: no padding.
+   *
+   * @param padding {@code [B·T]} true = padded position; at least one real position per sequence
+   */
+  void keyPadding(boolean[] padding) {
+    this.keyPadding = padding;
+  }
+
+  /** scores {@code [B·H, T, T]} += −1e9 in the columns of padded keys of each sequence. */
+  private void maskPaddedKeys(INDArray scores, int batch, int seq) {
+    Preconditions.checkArgument(keyPadding.length == batch * seq, "key padding has %s entries, batch [%s, %s]",
+        keyPadding.length, batch, seq);
+    INDArray bias = buf.get("key_pad", batch, seq);                // [B, T]
+    double[] v = new double[batch * seq];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = keyPadding[i] ? -1e9 : 0.0;
+    }
+    bias.assign(Nd4j.create(v, new long[] {batch, seq}, bias.dataType()));
+    INDArray s3 = scores.reshape(batch, (long) heads * seq, seq);   // [B, H·T, T] view
+    Nd4j.exec(new BroadcastAddOp(s3, bias, s3, 0, 2));
   }
 
   /** merged {@code [B·T, C]} ← y {@code [B·H, T, D]} (heads side by side). */
@@ -165,9 +219,9 @@ public final class SelfAttention {
     if (fusedAttention && !attnDropout.active() && Kernels.attention(seq, dHead, dMerged, qkvOut, p3s, dQkvs)) {
       Kernels.attentionBackward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
           Blas.Heads.of(p3s, heads, seq, seq), rowsOf(dMerged, seq),
-          part(dQkvs, 0, seq), part(dQkvs, 1, seq), part(dQkvs, 2, seq), 1.0 / Math.sqrt(dHead), causal);
+          part(dQkvs, 0, seq), part(dQkvs, 1, seq), part(dQkvs, 2, seq), logitScale, causal);
       t = Timing.lap("attn.bwd.fused", t);
-      INDArray dx = qkv.backward(x, dQkvs);
+      INDArray dx = qkv.backward(x, normBackward(dQkvs));
       Timing.lap("attn.bwd.qkv", t);
       return dx;
     }
@@ -185,7 +239,7 @@ public final class SelfAttention {
       Blas.batchedHeadsPair(bh, dPh, false, part(qkvOut, 1, seq), false, part(dQkvs, 0, seq),  // dq = dS k
           dPh, true, part(qkvOut, 0, seq), false, part(dQkvs, 1, seq));                        // dk = dSᵀ q
       t = Timing.lap("attn.bwd.dq_dk", t);
-      INDArray dx = qkv.backward(x, dQkvs);
+      INDArray dx = qkv.backward(x, normBackward(dQkvs));
       Timing.lap("attn.bwd.qkv", t);
       return dx;
     }
@@ -229,21 +283,31 @@ public final class SelfAttention {
       part(dQkv5, 2).assign(dv);
     }
     t = Timing.lap("attn.bwd.join", t);
-    INDArray dx = qkv.backward(x, dQkv);
+    INDArray dx = qkv.backward(x, normBackward(dQkv));
     Timing.lap("attn.bwd.qkv", t);
     return dx;
   }
 
-  /** In place: dP ← dS = P ⊙ (dP − Σ_j dP ⊙ P) / √d_head. */
+  /** The projection's gradient through the qk-norm (in place), or unchanged without it. */
+  private INDArray normBackward(INDArray dQkv) {
+    if (qkNorm != null) {
+      long t = Timing.start();
+      qkNorm.backward(dQkv);
+      Timing.lap("attn.bwd.qknorm", t);
+    }
+    return dQkv;
+  }
+
+  /** In place: dP ← dS = P ⊙ (dP − Σ_j dP ⊙ P) · logitScale. */
   private void softmaxBackward(INDArray p3, INDArray dP, int bh, int seq) {
     if (Kernels.fused(p3, dP)) {
-      Kernels.softmaxBackward(p3, dP, bh * seq, seq, 1.0 / Math.sqrt(dHead), causal);
+      Kernels.softmaxBackward(p3, dP, bh * seq, seq, logitScale, causal);
     } else {
       INDArray rowDot = buf.get("rowDot", bh, seq);
       INDArray tmp = buf.get("tmpP", bh, seq, seq);
       tmp.assign(dP).muli(p3).sum(rowDot, 2);
       Nd4j.exec(new BroadcastSubOp(dP, rowDot, dP, 0, 1));
-      dP.muli(p3).muli(1.0 / Math.sqrt(dHead));
+      dP.muli(p3).muli(logitScale);
     }
   }
 

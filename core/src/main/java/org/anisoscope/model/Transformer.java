@@ -17,6 +17,18 @@ public final class Transformer {
     this.lnFinal = new LayerNorm(store, "ln_final", cfg.dModel());
   }
 
+  /**
+   * Key padding for every block's attention in the following passes ({@code [B·T]}, true = padded), or null for
+   * none; see {@link SelfAttention#keyPadding}.
+   */
+  void keyPadding(boolean[] padding) {
+    for (Block b : blocks) {
+      if (b.attention() != null) {
+        b.attention().keyPadding(padding);
+      }
+    }
+  }
+
   /** @param embed hook_embed {@code [B·T, C]} @return ln_final.hook_normalized {@code [B·T, C]} */
   INDArray forward(INDArray embed, int batch, int seq, boolean training) {
     INDArray x = embed;

@@ -5,16 +5,13 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.Batch;
 import org.anisoscope.io.Npy;
-import org.anisoscope.metrics.Bootstrap;
 import org.anisoscope.metrics.HeadMetrics;
 import org.anisoscope.metrics.HookVectors;
 import org.anisoscope.metrics.Metric;
 import org.anisoscope.metrics.Metrics;
-import org.anisoscope.model.Hooks;
 import org.anisoscope.model.Model;
 import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
-import org.anisoscope.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -92,6 +89,9 @@ public final class Probe implements AutoCloseable {
     int row = 0;
     int seqOffset = 0;
     for (Batch b : batches) {
+      // every probe row is a real position: a padded one would enter the metrics
+      com.google.common.base.Preconditions.checkArgument(b.padding() == null,
+          "probe batches must not be padded (padded positions would enter the metrics)");
       model.hidden(b);
       Map<String, INDArray> live = model.hooks(b.size(), b.seq());
       int rows = b.positions();
@@ -225,15 +225,7 @@ public final class Probe implements AutoCloseable {
   }
 
   private Map<String, Double> vectorMetrics(HookVectors v, long step, int bootstrap) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (Metric m : metrics) {
-      if (bootstrap > 0 && Bootstrap.SUPPORTED.contains(m.name())) {
-        values.putAll(Bootstrap.withInterval(m, v, bootstrap, Seeds.derive(seed, Seeds.PROBE_SET, step)));
-      } else {
-        values.putAll(m.compute(v));
-      }
-    }
-    return values;
+    return ProbeRows.vectorMetrics(metrics, v, bootstrap, seed, step);
   }
 
   private static double meanNorm(HookVectors v) {
@@ -252,10 +244,7 @@ public final class Probe implements AutoCloseable {
 
   private static void emit(List<Object[]> out, long step, int epoch, String hook, Integer head,
       Map<String, Double> values) {
-    int layer = Hooks.layerOf(hook);
-    for (Map.Entry<String, Double> e : values.entrySet()) {
-      out.add(new Object[] {step, epoch, hook, layer < 0 ? null : layer, head, e.getKey(), e.getValue()});
-    }
+    ProbeRows.emit(out, step, epoch, hook, head, values);
   }
 
   private static float[] floats(INDArray a) {

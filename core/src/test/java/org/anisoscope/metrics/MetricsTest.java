@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   @Test
   void registryHoldsExactlyTheDesignNames() {
-    Set<String> expected = new TreeSet<>(List.of("cos_mean", "cos_mean_intra", "cos_mean_centered",
+    Set<String> expected = new TreeSet<>(List.of("cos_mean", "cos_mean_intra", "cos_mean_inter", "cos_mean_centered",
         "norm_mean_ratio", "pc1_share", "eff_rank", "isoscore", "partition_iw", "outlier_dims", "uniformity"));
     assertEquals(expected, Metrics.registry().names());
     assertEquals(expected, new TreeSet<>(Metrics.ALL));

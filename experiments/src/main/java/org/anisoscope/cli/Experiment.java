@@ -42,6 +42,9 @@ public final class Experiment {
   public Path run(Path config, List<String> overrides, List<String> commandLine) throws IOException {
     Settings s = Settings.load(config, overrides);
     Modalities.validate(s);
+    if (!ControlExperiment.type(s).isEmpty()) {   // a DL4J control instead of the Transformer
+      return new ControlExperiment(out).run(s, commandLine);
+    }
     String name = s.run().name().isEmpty()
         ? s.configName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         : s.run().name();
@@ -84,6 +87,10 @@ public final class Experiment {
           .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
     } catch (com.typesafe.config.ConfigException e) {
       throw new BadInputException(run.file("config.conf") + ": not the run's configuration (" + e.getMessage() + ")");
+    }
+    if (!ControlExperiment.type(s).isEmpty()) {
+      throw new BadInputException(runDir + ": a DL4J control run (control.type = " + ControlExperiment.type(s)
+          + ") keeps no checkpoint and cannot be resumed; start it again");
     }
     ModalityData data = Modalities.loadForResume(s, run.path());
     ResumeData.check(run, data, allowDataChange, out);

@@ -156,6 +156,10 @@ public final class Parity implements Callable<Integer> {
       throw new BadInputException("parity needs model.attention = softmax (the PyTorch peer has no "
           + "attention-free blocks)");
     }
+    if (s.model().qkNorm() || s.model().attentionTemperature() != 1.0) {
+      throw new IllegalArgumentException("parity needs model.qk-norm = false and model.attention-temperature = 1 "
+          + "(the PyTorch peer has neither intervention)");
+    }
     int v = vocab;
     if (checkpoint != null) {
       Path tok = runDir.resolve("tokenizer.json");
