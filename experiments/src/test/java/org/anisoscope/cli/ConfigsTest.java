@@ -54,15 +54,17 @@ class ConfigsTest {
   @Test
   void configsHoldOverridesOnly() throws Exception {
     Config reference = ConfigFactory.defaultReference();
-    Config base = ConfigFactory.parseFile(CONFIGS.resolve("base.conf").toFile());
-    Config overBase = base.withFallback(reference).resolve();
     List<String> repeated = new ArrayList<>();
     try (Stream<Path> s = Files.list(CONFIGS)) {
       for (Path f : s.filter(p -> p.toString().endsWith(".conf")).sorted().toList()) {
-        boolean isBase = f.getFileName().toString().equals("base.conf");
-        // the file's own keys: its text without the include line
-        Config own = ConfigFactory.parseString(Files.readString(f).replace("include required(\"base.conf\")", ""));
-        Config defaults = isBase ? reference : overBase;
+        // the file's own keys: its text without the include line; the defaults: what it includes, over reference.conf
+        String text = Files.readString(f);
+        java.util.regex.Matcher inc = java.util.regex.Pattern.compile("include required\\(\"([^\"]+)\"\\)").matcher(text);
+        Config defaults = reference;
+        if (inc.find()) {
+          defaults = ConfigFactory.parseFile(CONFIGS.resolve(inc.group(1)).toFile()).withFallback(reference).resolve();
+        }
+        Config own = ConfigFactory.parseString(text.replaceAll("include required\\(\"[^\"]+\"\\)", ""));
         for (Map.Entry<String, ConfigValue> e : own.entrySet()) {
           if (defaults.hasPath(e.getKey()) && same(defaults.getValue(e.getKey()).unwrapped(), e.getValue().unwrapped())) {
             repeated.add(f.getFileName() + ": " + e.getKey() + " = " + e.getValue().render());
