@@ -141,17 +141,21 @@ class GPT(nn.Module):
         return tuple(tensor.shape)
 
 
-def decay_groups(model, weight_decay):
-    """AdamW groups: decay on Linear W matrices (and an untied lm_head) only, as Java's ParamStore decay mask."""
+def decay_groups(model, weight_decay, decay_embeddings=True):
+    """AdamW groups as Java's ParamStore.decayMask: nanoGPT's rule, every tensor with 2 or more dimensions decays
+    (Linear W matrices, an untied lm_head, and the wte/wpe embeddings); LayerNorm weights and biases do not.
+    decay_embeddings=False leaves wte and wpe out (Java: train.decay-embeddings = false)."""
     decay, no_decay = [], []
     for name, tensor, transposed in model.java_names():
-        (decay if transposed else no_decay).append(tensor)
+        embedding = name in ("wte", "wpe")
+        matrix = tensor.dim() >= 2
+        (decay if matrix and (decay_embeddings or not embedding) else no_decay).append(tensor)
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
-def make_optimizer(model, lr, beta2, weight_decay):
-    return torch.optim.AdamW(decay_groups(model, weight_decay), lr=lr, betas=(0.9, beta2), eps=1e-8,
-                             foreach=True)
+def make_optimizer(model, lr, beta2, weight_decay, decay_embeddings=True):
+    return torch.optim.AdamW(decay_groups(model, weight_decay, decay_embeddings), lr=lr, betas=(0.9, beta2),
+                             eps=1e-8, foreach=True)
 
 
 def get_lr(it, lr, min_lr, warmup_iters, lr_decay_iters):

@@ -48,7 +48,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=2)
 
     t = sub.add_parser("train", help="nanoGPT's baby shakespeare_char run (char vocab, 4L/4H/128, ctx 64)")
-    t.add_argument("--data", required=True, help="UTF-8 text, read in place (e.g. /work/shared/data/tinyshakespeare.txt)")
+    t.add_argument("--data", required=True, help="UTF-8 text, read in place (e.g. tinyshakespeare.txt, karpathy/char-rnn's input.txt)")
     t.add_argument("--layers", type=int, default=4)
     t.add_argument("--heads", type=int, default=4)
     t.add_argument("--d-model", type=int, default=128)
@@ -62,6 +62,8 @@ def parse_args(argv):
     t.add_argument("--lr-decay-iters", type=int, default=None, help="default: --iters")
     t.add_argument("--beta2", type=float, default=0.99)
     t.add_argument("--weight-decay", type=float, default=0.1)
+    t.add_argument("--no-decay-embeddings", action="store_true",
+                   help="keep wte/wpe out of weight decay (Java: train.decay-embeddings=false)")
     t.add_argument("--clip", type=float, default=1.0)
     t.add_argument("--dropout", type=float, default=0.0)
     t.add_argument("--eval-every", type=int, default=250)
@@ -217,7 +219,8 @@ def train(args, torch, gm):
     cfg = gm.GPTConfig(vocab=len(chars), layers=args.layers, heads=args.heads, d_model=args.d_model,
                        d_ff=args.d_ff, context=args.context, dropout=args.dropout, tie=not args.untied)
     model = gm.GPT(cfg)
-    opt = gm.make_optimizer(model, lr=args.lr, beta2=args.beta2, weight_decay=args.weight_decay)
+    opt = gm.make_optimizer(model, lr=args.lr, beta2=args.beta2, weight_decay=args.weight_decay,
+                           decay_embeddings=not args.no_decay_embeddings)
     decay_iters = args.lr_decay_iters or args.iters
     gen = torch.Generator().manual_seed(args.seed)
     eval_gen = torch.Generator().manual_seed(args.seed + 1)  # evaluation draws do not shift the training stream

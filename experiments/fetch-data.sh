@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches a modality's real data set from Debian's archive into data/ (git-ignored), without root where the
 # system's package lists are present: `apt-get download` into a scratch folder and `dpkg -x` (unpacks without
-# installing), then only the files the project reads are copied (see shared SOURCES.md).
+# installing), then only the files the project reads are copied.
 #   experiments/fetch-data.sh image [DEST]   Fashion-MNIST (Debian package dataset-fashion-mnist, MIT) → DEST
 #                                            (default data/fashion-mnist: the default data.image.path)
 #   experiments/fetch-data.sh audio          data/audio/festvox-ru/ (620 read Russian sentences, 99.5 min, one

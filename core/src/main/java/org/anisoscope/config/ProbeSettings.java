@@ -19,7 +19,7 @@ public record ProbeSettings(int everySteps, int sequences, int batchSize, List<S
     for (String h : hooks) {
       if (!h.matches("W_E|W_U|hook_embed|ln_final\\.hook_normalized|blocks\\.(\\*|\\d+)\\.(hook_resid_pre|hook_resid_mid"
           + "|hook_resid_post|attn\\.hook_q|attn\\.hook_k|attn\\.hook_pattern)")) {
-        throw k.invalid("anisoscope.probe.hooks", "hook names of DESIGN.md (e.g. hook_embed, "
+        throw k.invalid("anisoscope.probe.hooks", "hook names of ARCHITECTURE.md §3 (e.g. hook_embed, "
             + "blocks.*.hook_resid_post, blocks.0.attn.hook_q), not '" + h + "'");
       }
     }

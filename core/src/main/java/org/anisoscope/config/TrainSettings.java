@@ -2,7 +2,7 @@ package org.anisoscope.config;
 
 /** {@code anisoscope.train.*}. */
 public record TrainSettings(int epochs, int stepsPerEpoch, int batchSize, double lr, double minLr, int warmupSteps,
-    double weightDecay, double beta1, double beta2, double gradClip, int evalEvery, int evalBatches, int logEvery,
+    double weightDecay, boolean decayEmbeddings, double beta1, double beta2, double gradClip, int evalEvery, int evalBatches, int logEvery,
     int checkpointEvery, int sampleTokens, double sampleTemperature) {
 
   static TrainSettings read(Keys k) {
@@ -18,6 +18,7 @@ public record TrainSettings(int epochs, int stepsPerEpoch, int batchSize, double
         lr, minLr,
         k.intIn("anisoscope.train.warmup-steps", 0, Integer.MAX_VALUE),
         k.doubleIn("anisoscope.train.weight-decay", 0.0, 10.0),
+        k.bool("anisoscope.train.decay-embeddings"),
         k.doubleIn("anisoscope.train.beta1", 0.0, 0.999999),
         k.doubleIn("anisoscope.train.beta2", 0.0, 0.999999),
         k.doubleIn("anisoscope.train.grad-clip", 0.0, 1e9),

@@ -111,7 +111,13 @@ public final class Npy {
       readFully(ch, hb, file, "the .npy header");
       NpyHeader header = NpyHeader.parse(new String(hb.array(), major == 3 ? StandardCharsets.UTF_8
           : StandardCharsets.ISO_8859_1), file);
-      long count = elementCount(header.shape);
+      long count;
+      try {
+        count = elementCount(header.shape);
+      } catch (ArithmeticException e) {
+        throw new IOException(file + ": shape " + shapeTuple(header.shape) + " overflows a 64-bit element count "
+            + "(expected at most 2^31 - 9 elements)");
+      }
       if (count > Integer.MAX_VALUE - 8) {
         throw new IOException(file + ": " + count + " elements do not fit a Java array (expected at most 2^31 - 9)");
       }

@@ -1,6 +1,6 @@
 /**
  * File formats other tools read: {@link org.anisoscope.io.Npy} writes and reads NumPy {@code .npy} files (the
- * {@code probes/step-<SSSSSSS>/<hook>.npy} vectors of a run directory, DESIGN.md) so that
+ * {@code probes/step-<SSSSSSS>/<hook>.npy} vectors of a run directory, ARCHITECTURE.md §5) so that
  * {@code numpy.load} opens them and Java reads back what NumPy saved.
  *
  * <p>Writes are atomic (temporary file in the same directory, then {@code ATOMIC_MOVE}): a crash or a concurrent

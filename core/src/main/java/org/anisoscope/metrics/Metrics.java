@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.anisoscope.util.Registry;
 
-/** The metric registry: every metric of DESIGN.md's table, by its {@code probes.csv} name. */
+/** The metric registry: every metric of ARCHITECTURE.md's table (§6), by its {@code probes.csv} name. */
 public final class Metrics {
   private static final Registry<Metric> REGISTRY = new Registry<Metric>("metric")
       .register(MeanPairwiseCosine.NAME, MeanPairwiseCosine::new)
@@ -22,7 +22,7 @@ public final class Metrics {
       .register(OutlierDimensions.NAME, OutlierDimensions::new)
       .register(Uniformity.NAME, Uniformity::new);
 
-  /** The names in DESIGN.md's order (the registry's own {@code names()} are sorted). */
+  /** The names in the order of ARCHITECTURE.md §6 (the registry's own {@code names()} are sorted). */
   public static final List<String> ALL = List.of(MeanPairwiseCosine.NAME, IntraSequenceCosine.NAME,
       InterSequenceCosine.NAME, CentredPairwiseCosine.NAME, NormMeanRatio.NAME, DominantDirectionShare.NAME, EffectiveRank.NAME, IsoScore.NAME,
       PartitionIsotropy.NAME, OutlierDimensions.NAME, Uniformity.NAME);

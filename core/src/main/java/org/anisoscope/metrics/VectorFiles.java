@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Finds the vector files {@link AnalyzeVectors} reads: a {@code .npy} file as given, or in a run directory every
- * {@code probes/step-<SSSSSSS>/<hook>.npy} below it (DESIGN.md's run directory contract), ordered by step, then hook.
+ * {@code probes/step-<SSSSSSS>/<hook>.npy} below it (the run directory contract, ARCHITECTURE.md §5), ordered by step, then hook.
  */
 final class VectorFiles {
   private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");

@@ -5,7 +5,7 @@
  * <h2>What lives here</h2>
  * <ul>
  *   <li>{@link org.anisoscope.metrics.HookVectors} (the input) and {@link org.anisoscope.metrics.Metric} (the seam);
- *       {@link org.anisoscope.metrics.Metrics}: the registry, names exactly as in DESIGN.md's table.</li>
+ *       {@link org.anisoscope.metrics.Metrics}: the registry, names exactly as in ARCHITECTURE.md's table (§6).</li>
  *   <li>One class per metric:
  *     {@code cos_mean} {@link org.anisoscope.metrics.MeanPairwiseCosine},
  *     {@code cos_mean_intra} {@link org.anisoscope.metrics.IntraSequenceCosine},

@@ -3,7 +3,7 @@ package org.anisoscope.model;
 import org.anisoscope.util.Timing;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** {@code y = x W + b}, {@code W: [in, out]}; GEMMs write into preallocated outputs (ND4J-NOTES.md). */
+/** {@code y = x W + b}, {@code W: [in, out]}; GEMMs write into preallocated outputs (ND4J would allocate a new array for every product). */
 public final class Linear {
   private final Param weight;
   private final Param bias; // null when the layer has no bias

@@ -12,7 +12,7 @@ import java.util.Map;
  * Frontend → Transformer: batch → final hidden states {@code [B·T, C]}, over one {@link ParamStore}. The model
  * knows nothing of objectives: whatever trains it (org.anisoscope.train.Network) declares its head in the same
  * store, then allocates the store. After a forward pass of a batch shape, every hook of that shape is readable
- * through {@link #hooks(int, int)} (TransformerLens names, DESIGN.md).
+ * through {@link #hooks(int, int)} (TransformerLens names, ARCHITECTURE.md §3).
  */
 public final class Model {
   private final ModelConfig config;

@@ -9,15 +9,17 @@ public final class Param {
   private final ParamStore.Init init;
   private final double std;
   private final boolean decay;
+  private final boolean embedding;
   private INDArray value;
   private INDArray grad;
 
-  Param(String name, long[] shape, ParamStore.Init init, double std, boolean decay) {
+  Param(String name, long[] shape, ParamStore.Init init, double std, boolean decay, boolean embedding) {
     this.name = name;
     this.shape = shape;
     this.init = init;
     this.std = std;
     this.decay = decay;
+    this.embedding = embedding;
   }
 
   void bind(INDArray value, INDArray grad) {
@@ -49,8 +51,14 @@ public final class Param {
     return std;
   }
 
+  /** Whether AdamW's weight decay applies (every parameter with 2 or more dimensions, as in nanoGPT). */
   public boolean decay() {
     return decay;
+  }
+
+  /** An embedding table: decayed only when {@code train.decay-embeddings} is true. */
+  public boolean embedding() {
+    return embedding;
   }
 
   /** The parameter's values (a view; writes go to the store). */

@@ -26,7 +26,6 @@ public final class ParamStore {
   private final Set<String> names = new LinkedHashSet<>();
   private INDArray values;  // [P]
   private INDArray grads;   // [P]
-  private INDArray decayMask; // [P], 1 where weight decay applies
 
   public ParamStore(DataType dtype) {
     this.dtype = dtype;
@@ -40,12 +39,24 @@ public final class ParamStore {
    * Declares a parameter; its arrays exist after {@link #allocate}.
    *
    * @param std standard deviation for {@link Init#NORMAL}
-   * @param decay whether AdamW's weight decay applies (matrices yes; LayerNorm, biases, embeddings no)
+   * @param decay whether AdamW's weight decay applies: weight matrices yes; LayerNorm gains and biases no (they
+   *     are stored as {@code [1, n]} but are vectors: nanoGPT's "2 or more dimensions" rule counts them as 1-D)
    */
   public Param declare(String name, long[] shape, Init init, double std, boolean decay) {
-    Preconditions.checkState(values == null, "parameter %s declared after allocation", name);
-    Preconditions.checkArgument(names.add(name), "parameter %s declared twice", name);
-    Param p = new Param(name, shape.clone(), init, std, decay);
+    return add(new Param(name, shape.clone(), init, std, decay, false));
+  }
+
+  /**
+   * Declares an embedding table (normal init): a matrix, so nanoGPT decays it, but {@link #decayMask(boolean)} can
+   * leave it out ({@code train.decay-embeddings = false}).
+   */
+  public Param declareEmbedding(String name, long[] shape, double std) {
+    return add(new Param(name, shape.clone(), Init.NORMAL, std, true, true));
+  }
+
+  private Param add(Param p) {
+    Preconditions.checkState(values == null, "parameter %s declared after allocation", p.name());
+    Preconditions.checkArgument(names.add(p.name()), "parameter %s declared twice", p.name());
     params.add(p);
     return p;
   }
@@ -60,13 +71,9 @@ public final class ParamStore {
     Preconditions.checkState(total > 0, "no parameters declared");
     values = Nd4j.create(dtype, 1, total);
     grads = Nd4j.create(dtype, 1, total);
-    decayMask = Nd4j.create(dtype, 1, total);
     long offset = 0;
     for (Param p : params) {
       p.bind(view(values, offset, p.shape()), view(grads, offset, p.shape()));
-      if (p.decay()) {
-        view(decayMask, offset, p.shape()).assign(1.0);
-      }
       offset += p.length();
     }
     initialise(seed);
@@ -130,9 +137,22 @@ public final class ParamStore {
     return grads;
   }
 
-  /** 1 where weight decay applies, 0 elsewhere; flat {@code [1, P]}. */
-  public INDArray decayMask() {
-    return decayMask;
+  /**
+   * AdamW's parameter groups as a mask: 1 where weight decay applies, 0 elsewhere; flat {@code [1, P]}, a new array.
+   *
+   * @param embeddings whether the embedding tables decay too (nanoGPT: yes)
+   */
+  public INDArray decayMask(boolean embeddings) {
+    Preconditions.checkState(values != null, "decay mask asked for before allocation");
+    INDArray mask = Nd4j.create(dtype, 1, values.length()); // [1, P]
+    long offset = 0;
+    for (Param p : params) {
+      if (p.decay() && (embeddings || !p.embedding())) {
+        view(mask, offset, p.shape()).assign(1.0);
+      }
+      offset += p.length();
+    }
+    return mask;
   }
 
   public long count() {

@@ -41,7 +41,7 @@ public final class PatchEmbedding implements Frontend {
     this.weight = store.declare("patch.W", new long[] {features, dModel}, ParamStore.Init.NORMAL,
         1.0 / Math.sqrt(features), true);
     this.bias = store.declare("patch.b", new long[] {1, dModel}, ParamStore.Init.ZEROS, 0, false);
-    this.pos = store.declare("patch.pos", new long[] {cfg.context(), dModel}, ParamStore.Init.NORMAL, 0.02, false);
+    this.pos = store.declareEmbedding("patch.pos", new long[] {cfg.context(), dModel}, 0.02);
     this.maskEmb = store.declare("patch.mask_emb", new long[] {1, dModel}, ParamStore.Init.NORMAL, 0.02, false);
     this.clsEmb = cls ? store.declare("patch.cls", new long[] {1, dModel}, ParamStore.Init.NORMAL, 0.02, false)
         : null;

@@ -24,8 +24,8 @@ public final class TokenEmbedding implements Frontend {
     Preconditions.checkArgument(cfg.vocab() >= 1, "a token embedding needs a vocabulary, got %s", cfg.vocab());
     this.vocab = cfg.vocab();
     this.dModel = cfg.dModel();
-    this.wte = store.declare("wte", new long[] {vocab, dModel}, ParamStore.Init.NORMAL, 0.02, false);
-    this.wpe = store.declare("wpe", new long[] {cfg.context(), dModel}, ParamStore.Init.NORMAL, 0.02, false);
+    this.wte = store.declareEmbedding("wte", new long[] {vocab, dModel}, 0.02);
+    this.wpe = store.declareEmbedding("wpe", new long[] {cfg.context(), dModel}, 0.02);
     this.drop = new Dropout(store, "emb_drop", cfg.dropout());
     this.buf = new Buffers(store.dtype());
   }

@@ -15,9 +15,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The run directory contract (README, ARCHITECTURE.md "Run directory: writes and resume"): {@code config.conf}, {@code provenance.json}, {@code train.csv},
- * {@code eval.csv}, {@code probes.csv}, {@code probes/step-<SSSSSSS>/<hook>.npy}, {@code checkpoints/},
- * {@code report/index.html}. An existing directory is never overwritten unless asked.
+ * The run directory contract (README; ARCHITECTURE.md §5 and "Run directory: writes and resume"):
+ * {@code config.conf}, {@code provenance.json}, {@code train.csv}, {@code eval.csv}, {@code probes.csv},
+ * {@code probes/step-<SSSSSSS>/<hook>.npy}, {@code checkpoints/}, {@code report/index.html}. An existing directory is never overwritten unless asked.
  */
 public final class RunDirectory {
   public static final List<String> TRAIN_COLUMNS =

@@ -4,7 +4,6 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.TrainSettings;
 import org.anisoscope.data.Batch;
 import org.anisoscope.data.BatchSource;
-import org.anisoscope.model.Kernels;
 import org.anisoscope.model.Param;
 import org.anisoscope.objective.LossResult;
 import org.anisoscope.probe.Probe;
@@ -13,8 +12,6 @@ import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
 import org.anisoscope.util.Seeds;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,6 +43,7 @@ public final class Trainer {
   private final RunDirectory run;
   private final PrintStream out;
   private final AdamW adam;
+  private final TrainingStep stepper;
   private final LrSchedule schedule;
   private final int stepsPerEpoch;
   private final long totalSteps;
@@ -71,7 +69,8 @@ public final class Trainer {
     this.run = run;
     this.out = out;
     this.seed = settings.run().seed();
-    this.adam = new AdamW(model.params(), ts.beta1(), ts.beta2(), 1e-8, ts.weightDecay());
+    this.adam = AdamW.of(model.params(), ts);
+    this.stepper = new TrainingStep(model, adam, ts.gradClip());
     this.stepsPerEpoch = stepsPerEpoch(ts, data);
     this.totalSteps = (long) stepsPerEpoch * ts.epochs();
     this.schedule = new LrSchedule(ts.lr(), ts.minLr(), ts.warmupSteps(), totalSteps);
@@ -202,26 +201,17 @@ public final class Trainer {
     for (long step = start; step < Math.min(totalSteps, stopAt); step++) {
       Nd4j.getRandom().setSeed(Seeds.derive(seed, Seeds.DROPOUT, step));
       Batch batch = data.train(step);
-      long s0 = System.nanoTime();
-      LossResult r = model.forwardBackward(batch);
-      afterBackward.accept(model, step);
-      if (!Double.isFinite(r.loss())) {
-        throw diverged(step + 1, "loss is " + r.loss());
-      }
-      double gradNorm = Kernels.norm2(model.params().grads());
-      if (!Double.isFinite(gradNorm)) {
-        throw diverged(step + 1, "gradient norm is " + gradNorm + "; first non-finite gradient: "
-            + firstNonFinite(true));
-      }
-      if (ts.gradClip() > 0 && gradNorm > ts.gradClip()) {
-        model.params().grads().muli(ts.gradClip() / gradNorm);
-      }
       double lr = schedule.at(step);
-      adam.step(lr);
-      if (!Kernels.allFinite(model.params().values())) {
-        throw diverged(step + 1, "parameter " + firstNonFinite(false) + " is not finite after the update (lr "
-            + lr + ")");
+      long s0 = System.nanoTime();
+      long current = step;
+      TrainingStep.Result result;
+      try {
+        result = stepper.run(batch, lr, () -> afterBackward.accept(model, current));
+      } catch (TrainingStep.NonFiniteException e) {
+        throw diverged(step + 1, e.getMessage());
       }
+      LossResult r = result.loss();
+      double gradNorm = result.gradNorm();
       double dt = (System.nanoTime() - s0) / 1e9;
       trainSeconds += dt;
       long done = step + 1;
@@ -340,16 +330,6 @@ public final class Trainer {
     return new DivergenceException(String.format(Locale.ROOT, "step %d: %s; %s", step, what,
         lastCheckpointStep < 0 ? "no checkpoint was written"
             : "checkpoints/" + LATEST + " keeps step " + lastCheckpointStep));
-  }
-
-  /** The first parameter whose gradient (or, with {@code grads} false, value) holds a NaN or infinity. */
-  private String firstNonFinite(boolean grads) {
-    for (Param p : model.params().params()) {
-      if (BooleanIndexing.or(grads ? p.grad() : p.value(), Conditions.notFinite())) {
-        return p.name();
-      }
-    }
-    return "(none found)";
   }
 
   static String progress(long step, int epoch, double loss, double lr, double tokPerS, double secPerStep,

@@ -9,11 +9,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The training step's own worker threads: a range is cut into one contiguous part per thread, the caller runs the
  * first part and the pool the others. The thread count is {@code -Danisoscope.threads}, else {@code OMP_NUM_THREADS},
- * else the number of cores (run.sh sets {@code OMP_NUM_THREADS}; see README, "Threads").
+ * else the number of cores (run.sh sets {@code OMP_NUM_THREADS}; see benchmarks/README.md,
+ * "How the Java step is made fast").
  *
  * <p>BLAS calls made from these threads run single-threaded ({@link org.anisoscope.model.Blas}): splitting one GEMM
  * into per-thread row blocks, and a batch of small GEMMs into per-thread halves, measured faster than OpenBLAS's own
- * threading on the 2-core machine (ND4J-NOTES.md; README "Speed").
+ * threading on the 2-core machine (benchmarks/README.md).
  */
 public final class Parallel {
   private static final int THREADS = threadCount();

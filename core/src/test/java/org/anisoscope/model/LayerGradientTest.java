@@ -1,7 +1,8 @@
 package org.anisoscope.model;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.anisoscope.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,13 +12,9 @@ import static org.anisoscope.model.GradientCheck.project;
 import static org.anisoscope.model.GradientCheck.random;
 
 /** Finite-difference checks of every layer's backward pass, in double precision. */
+@ExtendWith(DoublePrecision.class)
 class LayerGradientTest {
   private static final int ALL = Integer.MAX_VALUE;
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
 
   private static ParamStore store() {
     return new ParamStore(DataType.DOUBLE);

@@ -4,8 +4,9 @@ import org.anisoscope.data.Batch;
 import org.anisoscope.model.GradientCheck;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.ParamStore;
-import org.junit.jupiter.api.BeforeAll;
+import org.anisoscope.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,12 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** LM head + cross-entropy against finite differences and a hand computation. */
+@ExtendWith(DoublePrecision.class)
 class CausalLmGradientTest {
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
   private static CausalLm untiedHead(ParamStore s) {
     ModelConfig cfg = new ModelConfig(5, 1, 1, 4, 4, 3, 0.0, true, ModelConfig.Attention.SOFTMAX, false,
         DataType.DOUBLE);

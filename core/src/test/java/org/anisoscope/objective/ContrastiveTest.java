@@ -6,8 +6,9 @@ import org.anisoscope.model.Hooks;
 import org.anisoscope.train.Network;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.ParamStore;
-import org.junit.jupiter.api.BeforeAll;
+import org.anisoscope.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,13 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SimCSE's symmetric InfoNCE: a hand computation, finite differences alone and through the model, the contract. */
+@ExtendWith(DoublePrecision.class)
 class ContrastiveTest {
   private static final int ALL = Integer.MAX_VALUE;
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
 
   private static Contrastive objective(double temperature) {
     ParamStore s = new ParamStore(DataType.DOUBLE);

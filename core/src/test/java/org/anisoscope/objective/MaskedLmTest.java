@@ -6,8 +6,9 @@ import org.anisoscope.model.GradientCheck;
 import org.anisoscope.train.Network;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.model.ParamStore;
-import org.junit.jupiter.api.BeforeAll;
+import org.anisoscope.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,13 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Masked-LM head (projection + output bias) and cross-entropy at masked positions, alone and in the model. */
+@ExtendWith(DoublePrecision.class)
 class MaskedLmTest {
   private static final int ALL = Integer.MAX_VALUE;
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
 
   private static ModelConfig untied(int vocab, int dModel, boolean causal) {
     return new ModelConfig(vocab, 1, 1, dModel, 4, 3, 0.0, causal, ModelConfig.Attention.SOFTMAX, false,

@@ -9,6 +9,7 @@ import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.Objectives;
 import org.anisoscope.train.AdamW;
 import org.anisoscope.train.Network;
+import org.anisoscope.train.TrainingStep;
 import org.anisoscope.util.Parallel;
 import org.anisoscope.util.Seeds;
 import org.anisoscope.util.Timing;
@@ -89,7 +90,7 @@ public final class Bench implements Callable<Integer> {
       return 0;
     }
     Network model = Network.ofTokens(mc, Objectives.registry().create(s.objective()), s.run().seed());
-    AdamW adam = new AdamW(model.params(), s.train().beta1(), s.train().beta2(), 1e-8, s.train().weightDecay());
+    TrainingStep stepper = new TrainingStep(model, AdamW.of(model.params(), s.train()), s.train().gradClip());
     int b = s.train().batchSize();
     int t = mc.context();
     double peak = gemmPeak();
@@ -100,8 +101,8 @@ public final class Bench implements Callable<Integer> {
     int warmed = 0;
     while (warmed < warmup || (System.nanoTime() - warmStart) / 1e9 < warmupSeconds) {
       lossTrace.add(String.format(Locale.ROOT, "%.6f",
-          step(model, adam, randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, warmed)),
-              s.train().gradClip(), s.train().lr())));
+          step(stepper, randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, warmed)),
+              s.train().lr())));
       warmed++;
     }
     if (sections) {
@@ -110,7 +111,7 @@ public final class Bench implements Callable<Integer> {
     for (int i = warmed; i < warmed + steps; i++) {
       Batch batch = randomBatch(b, t, vocab, Seeds.derive(s.run().seed(), Seeds.TRAIN_BATCHES, i));
       long t0 = System.nanoTime();
-      double loss = step(model, adam, batch, s.train().gradClip(), s.train().lr());
+      double loss = step(stepper, batch, s.train().lr());
       ms[i - warmed] = (System.nanoTime() - t0) / 1e6;
       lossTrace.add(String.format(Locale.ROOT, "%.6f", loss));
     }
@@ -166,21 +167,13 @@ public final class Bench implements Callable<Integer> {
     return 3 * (c.layers() * perLayer + head);
   }
 
-  /**
-   * One full training step as the trainer runs it: forward, backward, gradient norm and clipping, AdamW, the check
-   * that the parameters are finite; returns the loss.
-   */
-  private static double step(Network model, AdamW adam, Batch batch, double gradClip, double lr) {
-    double loss = model.forwardBackward(batch).loss();
-    double norm = Kernels.norm2(model.params().grads());
-    if (norm > gradClip && gradClip > 0) {
-      model.params().grads().muli(gradClip / norm);
+  /** One full training step, the trainer's own ({@link TrainingStep}); returns the loss. */
+  private static double step(TrainingStep stepper, Batch batch, double lr) {
+    try {
+      return stepper.run(batch, lr).loss().loss();
+    } catch (TrainingStep.NonFiniteException e) {
+      throw new IllegalStateException("the benchmark diverged: " + e.getMessage(), e);
     }
-    adam.step(lr);
-    if (!Kernels.allFinite(model.params().values())) {
-      throw new IllegalStateException("parameters not finite after the update: the benchmark diverged");
-    }
-    return loss;
   }
 
   /** Best of 10 GEMMs of the notes' reference shape into a preallocated output. */

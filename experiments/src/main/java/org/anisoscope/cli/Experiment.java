@@ -63,6 +63,17 @@ public final class Experiment {
   }
 
   /**
+   * A run's saved {@code config.conf}. A run started before {@code train.decay-embeddings} existed has no such key
+   * and trained without decay on the embeddings: it continues that way, not with the new default.
+   */
+  static com.typesafe.config.Config savedConfig(Path file) {
+    com.typesafe.config.Config saved = ConfigFactory.parseFile(file.toFile());
+    String key = "anisoscope.train.decay-embeddings";
+    return saved.hasPath(key) ? saved
+        : saved.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+  }
+
+  /**
    * Continues the run in {@code runDir} from its latest checkpoint, with the configuration it was started with, on
    * the data it started on: its own {@code tokenizer.json} (never refitted) and a corpus whose SHA-256 matches the
    * one {@code provenance.json} recorded (see {@link ResumeData}; {@code allowDataChange} turns a mismatch into a
@@ -72,7 +83,7 @@ public final class Experiment {
     RunDirectory run = RunDirectory.open(runDir);
     Settings s;
     try {
-      s = Settings.of(ConfigFactory.parseFile(run.file("config.conf").toFile())
+      s = Settings.of(savedConfig(run.file("config.conf"))
           .withFallback(ConfigFactory.defaultReference()).resolve(), runDir.getFileName().toString());
     } catch (com.typesafe.config.ConfigException e) {
       throw new BadInputException(run.file("config.conf") + ": not the run's configuration (" + e.getMessage() + ")");

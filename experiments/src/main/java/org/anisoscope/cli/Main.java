@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
     footer = {"", "Examples:",
         "  experiments/run.sh configs/char-lm.conf",
         "  experiments/run.sh configs/char-lm.conf train.epochs=1 run.name=quick",
-        "  experiments/run.sh configs/bench-shakespeare.conf anisoscope.data.text.path=../shared/data/tinyshakespeare.txt",
+        "  experiments/run.sh configs/bench-shakespeare.conf anisoscope.data.text.path=path/to/tinyshakespeare.txt",
         "  experiments/run.sh --resume runs/char-lm-20261127-101500",
         "",
         "Exit codes: 0 done, 2 bad input (config, data, checkpoint, run directory: one line), 3 training diverged "

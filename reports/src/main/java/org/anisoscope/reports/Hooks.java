@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The hook names of DESIGN.md ("Hook names") as the reports see them: the representation depth of a hook, the
+ * The hook names of ARCHITECTURE.md (§3 Hook names) as the reports see them: the representation depth of a hook, the
  * layer it belongs to, and the order in which hooks are listed (the order a forward pass visits them).
  *
  * <p>Depth convention: {@code hook_embed} → 0, {@code blocks.L.hook_resid_post} → L + 1, so "layer 0" in the

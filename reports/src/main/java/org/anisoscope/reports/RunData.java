@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One run directory as the reports read it (DESIGN.md, "Run directory contract"). Every file may be missing or
+ * One run directory as the reports read it (ARCHITECTURE.md §5 Run directory). Every file may be missing or
  * hold only a header (a run still at step 0); what is missing is collected in {@link #notes()} so the report can
  * say so. A file that is present but malformed fails with a {@link ReportException}.
  */

@@ -26,7 +26,7 @@ public final class RunReport {
   /** The report's path inside a run directory. */
   public static final String INDEX = "report/index.html";
 
-  /** Per-head query/key drift metrics (DESIGN.md metrics table), in plot order. */
+  /** Per-head query/key drift metrics (ARCHITECTURE.md §6 Metrics), in plot order. */
   static final List<String> QK_METRICS = List.of("q_mean_norm", "k_mean_norm", "qk_mean_cos", "qk_mean_dot");
   static final String ATTN_ENTROPY = "attn_entropy";
   static final String COS_MEAN = "cos_mean";

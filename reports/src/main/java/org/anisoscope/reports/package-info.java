@@ -2,7 +2,7 @@
  * Reports: reads run directories and writes self-contained HTML with plots.
  *
  * <p><b>Files only, deliberately.</b> This module depends on no ND4J and loads no model: it reads the files of the
- * run directory contract (DESIGN.md) — {@code config.conf}, {@code provenance.json}, {@code train.csv},
+ * run directory contract (ARCHITECTURE.md §5) — {@code config.conf}, {@code provenance.json}, {@code train.csv},
  * {@code eval.csv}, {@code probes.csv}, and the cone's {@code probes/step-<S>/<hook>.npy} with its
  * {@code <hook>.labels.json} ({@link org.anisoscope.reports.Cone}) — so a report can be redrawn for any past run, on any machine, without the
  * model or the code that trained it. Any file may be missing or hold only its header (a run still at step 0):
