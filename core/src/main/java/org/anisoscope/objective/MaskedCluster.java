@@ -61,7 +61,7 @@ public final class MaskedCluster implements Objective {
     INDArray logits = logits(hidden);
     double loss = xent.forward(logits, targets);
     Preconditions.checkArgument(xent.validCount() > 0, "%s: the batch has no masked frame", NAME);
-    return new LossResult(loss, xent.validCount(), Map.of(MASKED_ACC, accuracy(logits, targets)));
+    return new LossResult(loss, xent.validCount(), Map.of(MASKED_ACC, SoftmaxCrossEntropy.accuracy(logits, targets)));
   }
 
   /** @return logits {@code [n, k]}, a buffer owned by this objective */
@@ -70,19 +70,6 @@ public final class MaskedCluster implements Objective {
     logits.assign(0.0).addiRowVector(bias.value());
     Blas.gemm(hidden, weight.value(), logits, false, false, 1.0, 1.0);
     return logits;
-  }
-
-  private static double accuracy(INDArray logits, int[] targets) {
-    long[] predicted = logits.argMax(1).toLongVector();  // [n]
-    int masked = 0;
-    int correct = 0;
-    for (int i = 0; i < targets.length; i++) {
-      if (targets[i] != Batch.IGNORE) {
-        masked++;
-        correct += predicted[i] == targets[i] ? 1 : 0;
-      }
-    }
-    return masked == 0 ? Double.NaN : (double) correct / masked;
   }
 
   @Override

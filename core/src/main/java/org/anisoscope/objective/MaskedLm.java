@@ -53,25 +53,12 @@ public final class MaskedLm implements Objective {
     Preconditions.checkArgument(targets != null, "%s needs targets (from Masking)", NAME);
     INDArray logits = logits(hidden);
     double loss = xent.forward(logits, targets);
-    return new LossResult(loss, xent.validCount(), Map.of(MASKED_ACC, accuracy(logits, targets)));
+    return new LossResult(loss, xent.validCount(), Map.of(MASKED_ACC, SoftmaxCrossEntropy.accuracy(logits, targets)));
   }
 
   /** @return logits {@code [n, V]} of the hidden states, a buffer owned by this objective */
   public INDArray logits(INDArray hidden) {
     return head.logits(hidden);
-  }
-
-  private static double accuracy(INDArray logits, int[] targets) {
-    long[] predicted = logits.argMax(1).toLongVector();  // [n]
-    int masked = 0;
-    int correct = 0;
-    for (int i = 0; i < targets.length; i++) {
-      if (targets[i] != Batch.IGNORE) {
-        masked++;
-        correct += predicted[i] == targets[i] ? 1 : 0;
-      }
-    }
-    return masked == 0 ? Double.NaN : (double) correct / masked;
   }
 
   @Override

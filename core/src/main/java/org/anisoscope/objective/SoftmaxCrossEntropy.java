@@ -98,4 +98,18 @@ final class SoftmaxCrossEntropy {
   double validCount() {
     return validCount;
   }
+
+  /** Top-1 accuracy of {@code logits [n, V]} over the positions whose target is not {@link Batch#IGNORE}; NaN if none. */
+  static double accuracy(INDArray logits, int[] targets) {
+    long[] predicted = logits.argMax(1).toLongVector();  // [n]
+    int counted = 0;
+    int correct = 0;
+    for (int i = 0; i < targets.length; i++) {
+      if (targets[i] != Batch.IGNORE) {
+        counted++;
+        correct += predicted[i] == targets[i] ? 1 : 0;
+      }
+    }
+    return counted == 0 ? Double.NaN : (double) correct / counted;
+  }
 }
