@@ -3,7 +3,7 @@
 
 Run with Debian's interpreter, which has python3-torch: /usr/bin/python3 benchmarks/torch_gpt.py MODE --help.
   bench   one training step on random tokens, timed; last line
-          torch: ms_per_step=<median> tokens_per_s=<..> threads=<n> blas=<name>
+          torch: ms_per_step=<median> tokens_per_s=<..> threads=<n> blas=<name> rss_mb=<peak RSS>
   parity  load Java-layout weights (.npy), compute logits and loss in float64, compare with Java's; last line
           parity: max_abs_logit_diff=<..> loss_java=<..> loss_torch=<..> ok=<true|false>   (exit 0 / 1)
   train   nanoGPT's CPU "baby" shakespeare_char run (val ≈ 1.88 after 2000 iters in nanoGPT); last line
@@ -14,6 +14,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -141,7 +142,9 @@ def bench(args, torch, gm):
     med = statistics.median(times)
     print(f"min {min(times):.1f} ms  max {max(times):.1f} ms  mean {statistics.mean(times):.1f} ms")
     tokens_per_s = args.batch * args.context / (med / 1e3)
-    print(f"torch: ms_per_step={med:.1f} tokens_per_s={tokens_per_s:.0f} threads={torch.get_num_threads()} blas={blas}")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak RSS (Linux: KiB)
+    print(f"torch: ms_per_step={med:.1f} tokens_per_s={tokens_per_s:.0f} threads={torch.get_num_threads()} blas={blas} "
+          f"rss_mb={rss_mb:.0f}")
     return 0
 
 

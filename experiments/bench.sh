@@ -5,7 +5,10 @@
 # --vs-torch: the same model and batch in PyTorch (benchmarks/torch_gpt.py, Debian python3-torch), the two
 # run alternately (Java, PyTorch, Java, PyTorch, …; --rounds N pairs, default 3, right after --vs-torch) and the
 # medians of the per-run medians and their ratio are printed.
+# --sweep [--vs-torch] [--quick] …: the step over context lengths and widths, a table, CSV and chart
+# (experiments/bench-sweep.sh --help).
 set -euo pipefail
+if [[ "${1:-}" == "--sweep" ]]; then exec "$(dirname "$0")/bench-sweep.sh" "${@:2}"; fi
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
   echo
@@ -24,11 +27,13 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "bench.sh --vs-torch needs PyTorch: apt-get install python3-torch python3-numpy libopenblas0-pthread" >&2
   exit 3
 fi
+source "$(dirname "$0")/torch-blas.sh"
 TORCH_ARGS=$(java -cp "$CP" org.anisoscope.cli.Bench --torch-args "$@")
 declare -a J T
 for ((round = 1; round <= ROUNDS; round++)); do
   J+=("$(java_bench "$@" | tee >(cat >&2) | grep '^bench:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
-  T+=("$(/usr/bin/python3 "$ROOT/benchmarks/torch_gpt.py" bench $TORCH_ARGS --threads "$OMP_NUM_THREADS" \
+  torch_blas_init
+  T+=("$(torch_py "$ROOT/benchmarks/torch_gpt.py" bench $TORCH_ARGS --threads "$OMP_NUM_THREADS" \
     | tee >(cat >&2) | grep '^torch:' | sed -E 's/.*ms_per_step=([0-9.]+).*/\1/')")
 done
 python3 - "${J[@]}" "${T[@]}" <<'PY'

@@ -160,11 +160,15 @@ public final class Bench implements Callable<Integer> {
    * gather and a scatter-add, no matrix product.)
    */
   static double stepFlops(ModelConfig c, int b, int t) {
+    return stepFlops(c.layers(), c.dModel(), c.dFf(), c.vocab(), b, t);
+  }
+
+  static double stepFlops(int layers, int dModel, int dFf, int vocab, int b, int t) {
     double n = (double) b * t;
-    double perLayer = 2 * n * c.dModel() * 3 * c.dModel() + 2 * n * c.dModel() * c.dModel()
-        + 2 * 2 * n * c.dModel() * c.dFf() + 2 * 2 * (double) b * t * t * c.dModel();
-    double head = 2 * n * c.dModel() * c.vocab();
-    return 3 * (c.layers() * perLayer + head);
+    double perLayer = 2 * n * dModel * 3 * dModel + 2 * n * dModel * dModel
+        + 2 * 2 * n * dModel * dFf + 2 * 2 * (double) b * t * t * dModel;
+    double head = 2 * n * dModel * vocab;
+    return 3 * (layers * perLayer + head);
   }
 
   /** One full training step, the trainer's own ({@link TrainingStep}); returns the loss. */
