@@ -3,6 +3,7 @@ package org.anisoscope.model;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.anisoscope.util.Parallel;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
@@ -37,6 +38,8 @@ final class AttentionKernels {
   private static final int W = 4 * L;
   /** Rows of the register block. */
   private static final int R = 3;
+  /** Query rows per tile of the row-tiled kernels: a multiple of R; 48 × T floats per tile (192 KB at T = 1024). */
+  static final int TILE = 16 * R;
   /** Heads are split across the threads from this many multiply-adds of q·kᵀ in all (tests lower it). */
   static volatile long splitWork = Long.getLong("anisoscope.attention-split-work", 1L << 20);
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -64,9 +67,34 @@ final class AttentionKernels {
     float[] o1;
     float[] o2;
     float[] o3;
+    /** The row-tiled kernels' {@code [TILE, t]} score and probability tiles. */
+    float[] sTile;
+    float[] pTile;
+    float[] lse;
     final float[] lanes = new float[L];
 
+    /** Head-sized arrays and the whole {@code [t, t]} P and S (the P-keeping kernels). */
     Scratch ensure(int t, int d) {
+      heads(t, d);
+      if (p == null || p.length != t * t) {
+        p = new float[t * t];
+        s = new float[t * t];
+      }
+      return this;
+    }
+
+    /** Head-sized arrays and {@code [TILE, t]} tiles only (the row-tiled kernels): O(T·(D + TILE)) floats. */
+    Scratch ensureTiled(int t, int d) {
+      heads(t, d);
+      if (sTile == null || sTile.length != TILE * t) {
+        sTile = new float[TILE * t];
+        pTile = new float[TILE * t];
+        lse = new float[t];
+      }
+      return this;
+    }
+
+    private void heads(int t, int d) {
       if (this.t != t || this.d != d) {
         this.t = t;
         this.d = d;
@@ -79,10 +107,13 @@ final class AttentionKernels {
         o1 = new float[t * d];
         o2 = new float[t * d];
         o3 = new float[t * d];
-        p = new float[t * t];
-        s = new float[t * t];
       }
-      return this;
+    }
+
+    /** Floats this thread holds (for the memory test). */
+    long floats() {
+      return (long) (q == null ? 0 : 9 * q.length) + (p == null ? 0 : 2L * p.length)
+          + (sTile == null ? 0 : 2L * sTile.length + lse.length);
     }
   }
 
@@ -159,6 +190,235 @@ final class AttentionKernels {
     });
   }
 
+  /**
+   * Row-tiled forward (FlashAttention's memory plan, exact softmax per tile of whole rows): for each head i and each
+   * tile of {@link #TILE} query rows, {@code S = q·kᵀ} for those rows, the softmax, {@code y = P·v}; only {@code y}
+   * and the rows' log-sum-exp {@code lse[i, r] = ln Σ_j exp(scale · S[r, j])} (causal: j ≤ r) are written. Per thread
+   * O(T·(D + TILE)) scratch; nothing of size T² anywhere. {@link #backwardTiled} recomputes P from q, k and lse.
+   *
+   * @param lse {@code [count, T]} float32, written
+   * @param p when not null, also receives P ({@code [T, T]} blocks): for hook_pattern and tests
+   */
+  static void forwardTiled(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, INDArray lse, Blas.Heads p,
+      Blas.Heads y, float scale, boolean causal) {
+    int t = q.rows();
+    int d = q.cols();
+    checkLse(lse, count, t);
+    ByteBuffer qm = mem(q);
+    ByteBuffer km = mem(k);
+    ByteBuffer vm = mem(v);
+    ByteBuffer lm = lse.data().asNio().order(NATIVE);
+    ByteBuffer pm = p == null ? null : mem(p);
+    ByteBuffer ym = mem(y);
+    Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
+      Scratch w = SCRATCH.get().ensureTiled(t, d);
+      for (int i = lo; i < hi; i++) {
+        load(qm, q, i, w.q);
+        load(km, k, i, w.k);
+        transpose(w.k, w.kt, t, d);
+        load(vm, v, i, w.v);
+        for (int r0 = 0; r0 < t; r0 += TILE) {
+          int r1 = Math.min(t, r0 + TILE);
+          scoresRows(w.q, w.kt, w.sTile, r0, r1, t, d, causal);              // S rows [r0, r1)
+          for (int r = r0; r < r1; r++) {
+            w.lse[r] = softmaxRow(w.sTile, (r - r0) * t, causal ? r + 1 : t, t, scale, w.lanes);
+          }
+          if (pm != null) {
+            storeRows(pm, p, i, w.sTile, r0, r1);
+          }
+          lowerRows(w.sTile, w.v, w.o1, r0, r1, t, d, causal);               // y rows = P·v
+        }
+        store(ym, y, i, w.o1);
+        for (int r = 0; r < t; r++) {
+          lm.putFloat((int) (((long) i * t + r) << 2), w.lse[r]);
+        }
+      }
+    });
+  }
+
+  /**
+   * Row-tiled backward from the forward pass's {@code lse} (no P kept): per tile of query rows, P is recomputed as
+   * {@code exp(scale · q·kᵀ − lse)}, {@code dP = dy·vᵀ}, {@code dS = scale · P ⊙ (dP − rowsum(dP ⊙ P))};
+   * {@code dq = dS·k} for the tile's rows, and {@code dv += Pᵀ·dy}, {@code dk += dSᵀ·q} over the tiles.
+   */
+  static void backwardTiled(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, INDArray lse, Blas.Heads dy,
+      Blas.Heads dq, Blas.Heads dk, Blas.Heads dv, float scale, boolean causal) {
+    int t = q.rows();
+    int d = q.cols();
+    checkLse(lse, count, t);
+    ByteBuffer qm = mem(q);
+    ByteBuffer km = mem(k);
+    ByteBuffer vm = mem(v);
+    ByteBuffer lm = lse.data().asNio().order(NATIVE);
+    ByteBuffer dym = mem(dy);
+    ByteBuffer dqm = mem(dq);
+    ByteBuffer dkm = mem(dk);
+    ByteBuffer dvm = mem(dv);
+    Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
+      Scratch w = SCRATCH.get().ensureTiled(t, d);
+      for (int i = lo; i < hi; i++) {
+        load(qm, q, i, w.q);
+        load(km, k, i, w.k);
+        transpose(w.k, w.kt, t, d);
+        load(vm, v, i, w.v);
+        transpose(w.v, w.vt, t, d);
+        load(dym, dy, i, w.dy);
+        for (int r = 0; r < t; r++) {
+          w.lse[r] = lm.getFloat((int) (((long) i * t + r) << 2));
+        }
+        java.util.Arrays.fill(w.o1, 0f);
+        java.util.Arrays.fill(w.o3, 0f);
+        for (int r0 = 0; r0 < t; r0 += TILE) {
+          int r1 = Math.min(t, r0 + TILE);
+          scoresRows(w.q, w.kt, w.pTile, r0, r1, t, d, causal);              // S rows
+          for (int r = r0; r < r1; r++) {
+            probabilityRow(w.pTile, (r - r0) * t, causal ? r + 1 : t, t, scale, w.lse[r]);
+          }
+          scoresRows(w.dy, w.vt, w.sTile, r0, r1, t, d, causal);             // dP = dy·vᵀ rows
+          for (int r = r0; r < r1; r++) {
+            softmaxBackwardRow(w.pTile, w.sTile, (r - r0) * t, causal ? r + 1 : t, t, scale, w.lanes);
+          }
+          upperRows(w.pTile, w.dy, w.o1, r0, r1, t, d, causal);              // dv += Pᵀ·dy
+          lowerRows(w.sTile, w.k, w.o2, r0, r1, t, d, causal);               // dq rows = dS·k
+          upperRows(w.sTile, w.q, w.o3, r0, r1, t, d, causal);               // dk += dSᵀ·q
+        }
+        store(dvm, dv, i, w.o1);
+        store(dqm, dq, i, w.o2);
+        store(dkm, dk, i, w.o3);
+      }
+    });
+  }
+
+  /** P = exp(scale · q·kᵀ − lse) into {@code p} ({@code [T, T]} blocks): hook_pattern, made when read. */
+  static void patterns(int count, Blas.Heads q, Blas.Heads k, INDArray lse, Blas.Heads p, float scale,
+      boolean causal) {
+    int t = q.rows();
+    int d = q.cols();
+    checkLse(lse, count, t);
+    ByteBuffer qm = mem(q);
+    ByteBuffer km = mem(k);
+    ByteBuffer lm = lse.data().asNio().order(NATIVE);
+    ByteBuffer pm = mem(p);
+    Parallel.forRange(count, grain(count, t, d), (lo, hi) -> {
+      Scratch w = SCRATCH.get().ensureTiled(t, d);
+      for (int i = lo; i < hi; i++) {
+        load(qm, q, i, w.q);
+        load(km, k, i, w.k);
+        transpose(w.k, w.kt, t, d);
+        for (int r0 = 0; r0 < t; r0 += TILE) {
+          int r1 = Math.min(t, r0 + TILE);
+          scoresRows(w.q, w.kt, w.pTile, r0, r1, t, d, causal);
+          for (int r = r0; r < r1; r++) {
+            probabilityRow(w.pTile, (r - r0) * t, causal ? r + 1 : t, t, scale,
+                lm.getFloat((int) (((long) i * t + r) << 2)));
+          }
+          storeRows(pm, p, i, w.pTile, r0, r1);
+        }
+      }
+    });
+  }
+
+  /** Floats of scratch the calling thread holds for these kernels (the memory test reads it). */
+  static long scratchFloats() {
+    return SCRATCH.get().floats();
+  }
+
+  private static void checkLse(INDArray lse, int count, int t) {
+    com.google.common.base.Preconditions.checkArgument(lse.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+            && lse.offset() == 0 && lse.length() >= (long) count * t,
+        "lse must be a plain float32 buffer of at least %s × %s, got %s %s", count, t, lse.dataType(),
+        java.util.Arrays.toString(lse.shape()));
+  }
+
+  /**
+   * Tile row {@code [base, base + t)} of S in place: {@code exp(scale · s − lse)} over the first {@code len}
+   * entries, exact zeros after (the recomputed softmax row of the forward pass).
+   */
+  private static void probabilityRow(float[] s, int base, int len, int t, float scale, float lse) {
+    int full = len / L * L;
+    for (int j = 0; j < full; j += L) {
+      VectorKernels.exp(FloatVector.fromArray(S, s, base + j).mul(scale).sub(lse)).intoArray(s, base + j);
+    }
+    for (int j = full; j < len; j++) {
+      s[base + j] = (float) Math.exp(s[base + j] * scale - lse);
+    }
+    java.util.Arrays.fill(s, base + len, base + t, 0f);
+  }
+
+  /** {@link #scores} for the rows {@code [r0, r1)} of {@code a}, into a tile ({@code s} row 0 = row r0). */
+  private static void scoresRows(float[] a, float[] bt, float[] s, int r0, int r1, int t, int d, boolean causal) {
+    int r = r0;
+    for (; r + R <= r1; r += R) {
+      int colEnd = causal ? Math.min(t, (r + R - 1) / W * W + W) : t;
+      for (int col = 0; col < colEnd; col += W) {
+        block3(a, r * d, d, 1, bt, col, t, s, (r - r0) * t + col, t, 0, d, false);
+      }
+    }
+    for (; r < r1; r++) {
+      int colEnd = causal ? Math.min(t, r / W * W + W) : t;
+      for (int col = 0; col < colEnd; col += W) {
+        block1(a, r * d, 1, bt, col, t, s, (r - r0) * t + col, 0, d, false);
+      }
+    }
+  }
+
+  /** Rows {@code [r0, r1)} of {@code c = a·b}: {@code a} a tile of those rows ({@code [r1 − r0, t]}), b {@code [t, d]}. */
+  private static void lowerRows(float[] a, float[] b, float[] c, int r0, int r1, int t, int d, boolean causal) {
+    int r = r0;
+    for (; r + R <= r1; r += R) {
+      int kEnd = causal ? r + R : t;
+      for (int col = 0; col < d; col += W) {
+        block3(a, (r - r0) * t, t, 1, b, col, d, c, r * d + col, d, 0, kEnd, false);
+      }
+    }
+    for (; r < r1; r++) {
+      int kEnd = causal ? r + 1 : t;
+      for (int col = 0; col < d; col += W) {
+        block1(a, (r - r0) * t, 1, b, col, d, c, r * d + col, 0, kEnd, false);
+      }
+    }
+  }
+
+  /**
+   * {@code c += aᵀ·b[r0 .. r1)}: a tile of rows {@code [r0, r1)} ({@code [r1 − r0, t]}), b's same rows; c
+   * {@code [t, d]}. Causal: the tile is zero right of its last row's diagonal, so only c's rows {@code < r1}, and for
+   * output rows j only the tile rows {@code ≥ j}.
+   */
+  private static void upperRows(float[] a, float[] b, float[] c, int r0, int r1, int t, int d, boolean causal) {
+    int jEnd = causal ? r1 : t;
+    int n = r1 - r0;
+    int j = 0;
+    for (; j + R <= jEnd; j += R) {
+      int kStart = causal ? Math.max(0, j - r0) : 0;
+      for (int col = 0; col < d; col += W) {
+        block3(a, j, 1, t, b, r0 * d + col, d, c, j * d + col, d, kStart, n, true);
+      }
+    }
+    for (; j < jEnd; j++) {
+      int kStart = causal ? Math.max(0, j - r0) : 0;
+      for (int col = 0; col < d; col += W) {
+        block1(a, j, t, b, r0 * d + col, d, c, j * d + col, kStart, n, true);
+      }
+    }
+  }
+
+  /** Rows {@code [r0, r1)} of matrix i of {@code h} from a tile ({@code src} row 0 = row r0, rows packed). */
+  private static void storeRows(ByteBuffer m, Blas.Heads h, int i, float[] src, int r0, int r1) {
+    long at = h.at(i);
+    int cols = h.cols();
+    int full = cols / L * L;
+    for (int r = r0; r < r1; r++) {
+      long row = at + (long) r * h.ld();
+      int o = (r - r0) * cols;
+      for (int c = 0; c < full; c += L) {
+        FloatVector.fromArray(S, src, o + c).intoByteBuffer(m, (int) ((row + c) << 2), NATIVE);
+      }
+      for (int c = full; c < cols; c++) {
+        m.putFloat((int) ((row + c) << 2), src[o + c]);
+      }
+    }
+  }
+
   private static ByteBuffer mem(Blas.Heads h) {
     return h.base().data().asNio().order(NATIVE);
   }
@@ -217,13 +477,13 @@ final class AttentionKernels {
     for (; r0 + R <= t; r0 += R) {
       int colEnd = causal ? Math.min(t, (r0 + R - 1) / W * W + W) : t;
       for (int col = 0; col < colEnd; col += W) {
-        block3(a, r0 * d, d, 1, bt, col, t, s, r0 * t + col, t, 0, d);
+        block3(a, r0 * d, d, 1, bt, col, t, s, r0 * t + col, t, 0, d, false);
       }
     }
     for (; r0 < t; r0++) {
       int colEnd = causal ? Math.min(t, r0 / W * W + W) : t;
       for (int col = 0; col < colEnd; col += W) {
-        block1(a, r0 * d, 1, bt, col, t, s, r0 * t + col, 0, d);
+        block1(a, r0 * d, 1, bt, col, t, s, r0 * t + col, 0, d, false);
       }
     }
   }
@@ -234,13 +494,13 @@ final class AttentionKernels {
     for (; r0 + R <= t; r0 += R) {
       int kEnd = causal ? r0 + R : t;
       for (int col = 0; col < d; col += W) {
-        block3(a, r0 * t, t, 1, b, col, d, c, r0 * d + col, d, 0, kEnd);
+        block3(a, r0 * t, t, 1, b, col, d, c, r0 * d + col, d, 0, kEnd, false);
       }
     }
     for (; r0 < t; r0++) {
       int kEnd = causal ? r0 + 1 : t;
       for (int col = 0; col < d; col += W) {
-        block1(a, r0 * t, 1, b, col, d, c, r0 * d + col, 0, kEnd);
+        block1(a, r0 * t, 1, b, col, d, c, r0 * d + col, 0, kEnd, false);
       }
     }
   }
@@ -251,13 +511,13 @@ final class AttentionKernels {
     for (; r0 + R <= t; r0 += R) {
       int kStart = causal ? r0 : 0;
       for (int col = 0; col < d; col += W) {
-        block3(a, r0, 1, t, b, col, d, c, r0 * d + col, d, kStart, t);
+        block3(a, r0, 1, t, b, col, d, c, r0 * d + col, d, kStart, t, false);
       }
     }
     for (; r0 < t; r0++) {
       int kStart = causal ? r0 : 0;
       for (int col = 0; col < d; col += W) {
-        block1(a, r0, t, b, col, d, c, r0 * d + col, kStart, t);
+        block1(a, r0, t, b, col, d, c, r0 * d + col, kStart, t, false);
       }
     }
   }
@@ -276,7 +536,7 @@ final class AttentionKernels {
    * whose exp is 1) and to 0 at the end: no masks, which JDK 17 compiles poorly, and the lane reductions go through
    * {@code lanes} ({@link #max8}, {@link #sum8}) rather than helpers taking a vector, which it boxed per row.
    */
-  private static void softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
+  private static float softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
     int end = (len + L - 1) / L * L;
     for (int j = len; j < end; j++) {
       s[base + j] = Float.NEGATIVE_INFINITY;
@@ -294,7 +554,8 @@ final class AttentionKernels {
       vsum = vsum.add(e);
     }
     vsum.intoArray(lanes, 0);
-    FloatVector inv = FloatVector.broadcast(S, 1f / sum8(lanes));
+    float sum = sum8(lanes);
+    FloatVector inv = FloatVector.broadcast(S, 1f / sum);
     for (int j = 0; j < end; j += L) {
       FloatVector.fromArray(S, s, base + j).mul(inv).intoArray(s, base + j);
     }
@@ -305,6 +566,7 @@ final class AttentionKernels {
     for (int j = end; j < t; j += L) {
       zero.intoArray(s, base + j);
     }
+    return shift + (float) Math.log(sum);
   }
 
   /**
@@ -346,19 +608,21 @@ final class AttentionKernels {
    * overwritten. (All vectors are locals of this one method: see VectorKernels on boxing.)
    */
   private static void block3(float[] a, int a0, int ars, int aks, float[] b, int b0, int bld, float[] c, int c0,
-      int cld, int kLo, int kHi) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c02 = FloatVector.zero(S);
-    FloatVector c03 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c12 = FloatVector.zero(S);
-    FloatVector c13 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c22 = FloatVector.zero(S);
-    FloatVector c23 = FloatVector.zero(S);
+      int cld, int kLo, int kHi, boolean add) {
+    int c1 = c0 + cld;
+    int c2 = c0 + 2 * cld;
+    FloatVector c00 = add ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+    FloatVector c01 = add ? FloatVector.fromArray(S, c, c0 + L) : FloatVector.zero(S);
+    FloatVector c02 = add ? FloatVector.fromArray(S, c, c0 + 2 * L) : FloatVector.zero(S);
+    FloatVector c03 = add ? FloatVector.fromArray(S, c, c0 + 3 * L) : FloatVector.zero(S);
+    FloatVector c10 = add ? FloatVector.fromArray(S, c, c1) : FloatVector.zero(S);
+    FloatVector c11 = add ? FloatVector.fromArray(S, c, c1 + L) : FloatVector.zero(S);
+    FloatVector c12 = add ? FloatVector.fromArray(S, c, c1 + 2 * L) : FloatVector.zero(S);
+    FloatVector c13 = add ? FloatVector.fromArray(S, c, c1 + 3 * L) : FloatVector.zero(S);
+    FloatVector c20 = add ? FloatVector.fromArray(S, c, c2) : FloatVector.zero(S);
+    FloatVector c21 = add ? FloatVector.fromArray(S, c, c2 + L) : FloatVector.zero(S);
+    FloatVector c22 = add ? FloatVector.fromArray(S, c, c2 + 2 * L) : FloatVector.zero(S);
+    FloatVector c23 = add ? FloatVector.fromArray(S, c, c2 + 3 * L) : FloatVector.zero(S);
     for (int k = kLo; k < kHi; k++) {
       int ak = a0 + k * aks;
       FloatVector x0 = FloatVector.broadcast(S, a[ak]);
@@ -386,12 +650,10 @@ final class AttentionKernels {
     c01.intoArray(c, c0 + L);
     c02.intoArray(c, c0 + 2 * L);
     c03.intoArray(c, c0 + 3 * L);
-    int c1 = c0 + cld;
     c10.intoArray(c, c1);
     c11.intoArray(c, c1 + L);
     c12.intoArray(c, c1 + 2 * L);
     c13.intoArray(c, c1 + 3 * L);
-    int c2 = c0 + 2 * cld;
     c20.intoArray(c, c2);
     c21.intoArray(c, c2 + L);
     c22.intoArray(c, c2 + 2 * L);
@@ -400,11 +662,11 @@ final class AttentionKernels {
 
   /** {@link #block3} for one row: {@code c[c0 .. c0+32) = Σ_k a[a0 + k·aks]·b[k, 0..32)}. */
   private static void block1(float[] a, int a0, int aks, float[] b, int b0, int bld, float[] c, int c0, int kLo,
-      int kHi) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c02 = FloatVector.zero(S);
-    FloatVector c03 = FloatVector.zero(S);
+      int kHi, boolean add) {
+    FloatVector c00 = add ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+    FloatVector c01 = add ? FloatVector.fromArray(S, c, c0 + L) : FloatVector.zero(S);
+    FloatVector c02 = add ? FloatVector.fromArray(S, c, c0 + 2 * L) : FloatVector.zero(S);
+    FloatVector c03 = add ? FloatVector.fromArray(S, c, c0 + 3 * L) : FloatVector.zero(S);
     for (int k = kLo; k < kHi; k++) {
       FloatVector x0 = FloatVector.broadcast(S, a[a0 + k * aks]);
       int bk = b0 + k * bld;

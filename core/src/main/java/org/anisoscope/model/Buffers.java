@@ -45,6 +45,16 @@ public final class Buffers {
     Blas.gemm(ones(x.size(0)), x, acc, false, false, 1.0, 1.0);
   }
 
+  /** Elements of all buffers held (what a layer keeps between passes; tests of its memory read it). */
+  public long floats() {
+    return arrays.values().stream().mapToLong(INDArray::length).sum();
+  }
+
+  /** Elements of the largest buffer held. */
+  public long largest() {
+    return arrays.values().stream().mapToLong(INDArray::length).max().orElse(0);
+  }
+
   private record Key(String name, long[] shape) {
     @Override
     public boolean equals(Object o) {

@@ -121,6 +121,27 @@ public final class Kernels {
     AttentionKernels.backward(count, q, k, v, p, dy, dq, dk, dv, (float) scale, causal);
   }
 
+  /**
+   * The row-tiled attention (FlashAttention's memory plan): y = softmax(scale·q·kᵀ)·v and the rows' log-sum-exp
+   * {@code lse [count, T]}; P only into {@code p} when that is not null. Nothing of size T² is kept.
+   */
+  static void attentionForwardTiled(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, INDArray lse,
+      Blas.Heads p, Blas.Heads y, double scale, boolean causal) {
+    AttentionKernels.forwardTiled(count, q, k, v, lse, p, y, (float) scale, causal);
+  }
+
+  /** dq, dk, dv of {@link #attentionForwardTiled}, recomputing P from q, k and {@code lse}. */
+  static void attentionBackwardTiled(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, INDArray lse,
+      Blas.Heads dy, Blas.Heads dq, Blas.Heads dk, Blas.Heads dv, double scale, boolean causal) {
+    AttentionKernels.backwardTiled(count, q, k, v, lse, dy, dq, dk, dv, (float) scale, causal);
+  }
+
+  /** P of {@link #attentionForwardTiled}'s pass, recomputed from q, k and {@code lse} into {@code p}. */
+  static void attentionPatterns(int count, Blas.Heads q, Blas.Heads k, INDArray lse, Blas.Heads p, double scale,
+      boolean causal) {
+    AttentionKernels.patterns(count, q, k, lse, p, (float) scale, causal);
+  }
+
   static void softmaxForward(INDArray scores, INDArray probs, int rows, int t, double scale, boolean causal) {
     VectorKernels.softmaxForward(scores, probs, rows, t, (float) scale, causal);
   }

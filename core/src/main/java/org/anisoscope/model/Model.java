@@ -69,8 +69,9 @@ public final class Model {
   }
 
   private INDArray embedOutput(Batch batch) {
-    // The frontend's output buffer of this shape (what the first block read).
-    return hooks(batch.size(), batch.seq()).get(Hooks.EMBED);
+    // The frontend's output buffer of this shape (what the first block read); not through hooks(), which would
+    // make every attention pattern.
+    return frontend.output((long) batch.size() * batch.seq());
   }
 
   /**

@@ -13,7 +13,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Multi-head scaled dot-product self-attention (Vaswani et al. 2017), causal or bidirectional. One GEMM makes
  * q, k and v; the heads are batched matrix products over {@code [batch·head, seq, d_head]}.
  * Hooks: {@code hook_q}, {@code hook_k} {@code [batch, head, seq, d_head]} and {@code hook_pattern}
- * {@code [batch, head, seq_q, seq_k]} are the buffers of the last forward pass. The interventions (ARCHITECTURE.md):
+ * {@code [batch, head, seq_q, seq_k]} are the buffers of the last forward pass (on the fused path the pattern is made
+ * when it is read: that path keeps only each row's log-sum-exp, {@code [B·H, T]}, and its backward pass recomputes
+ * the scores, so no {@code [B·H, T, T]} buffer lives between the passes). The interventions (ARCHITECTURE.md):
  * with {@code qkNorm} the queries and keys are normalised in the projection ({@link QkNorm}) and hook_q/hook_k are
  * the vectors that enter the dot product; {@code temperature} multiplies every logit.
  */
@@ -33,6 +35,11 @@ public final class SelfAttention {
   private boolean strided;
   /** Whether the last forward pass ran the fused attention kernels (its backward pass then does too). */
   private boolean fusedAttention;
+  /**
+   * {@code [batch, seq]} of the last forward pass when it ran the fused attention, whose pattern is not written
+   * until {@link #pattern} asks for it; null after any other forward pass, or once the pattern is made.
+   */
+  private int[] patternPending;
   /** Key padding of the next forward passes: {@code [B·T]}, true = no query may attend to that key; or null. */
   private boolean[] keyPadding;
 
@@ -80,12 +87,11 @@ public final class SelfAttention {
     INDArray q = q(batch, seq);                                    // [B, H, T, D]
     INDArray k = k(batch, seq);
     INDArray v = buf.get("v", batch, heads, seq, dHead);
-    INDArray pattern = pattern(batch, seq);                        // [B, H, T, T]
-    INDArray probs = pattern.reshape(bh, seq, seq);                // [B·H, T, T] view
     INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
+    patternPending = null;
     // Strided: the products read q, k, v straight out of qkvOut and write straight into merged; the head copies
     // are then made only for inference, where hook_q / hook_k are read.
-    strided = Blas.headsUsable(qkvOut, probs, merged);
+    strided = Blas.headsUsable(qkvOut, merged);
     // (v is no hook: the strided products never need its copy)
     if (!(strided && training) && Kernels.copies(qkvOut, q, k, v)) {
       Kernels.heads(qkvOut, 3, 0, q, batch, seq, heads, dHead, true);
@@ -101,17 +107,20 @@ public final class SelfAttention {
       }
     }
     t = Timing.lap("attn.fwd.split", t);
+    INDArray lse = buf.get("lse", bh, seq);                        // [B·H, T] row log-sum-exp
     fusedAttention = strided && !attnDropout.drops(training) && keyPadding == null
-        && Kernels.attention(seq, dHead, qkvOut, probs, merged);
+        && Kernels.attention(seq, dHead, qkvOut, lse, merged);
     if (fusedAttention) {
-      Kernels.attentionForward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
-          Blas.Heads.of(probs, heads, seq, seq), rowsOf(merged, seq), logitScale, causal);
-      attnDropout.forward(probs, training); // drops nothing here; records that for the backward pass
+      Kernels.attentionForwardTiled(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq), lse,
+          null, rowsOf(merged, seq), logitScale, causal);
+      patternPending = new int[] {batch, seq};
+      attnDropout.forward(lse, training); // drops nothing here; records that for the backward pass
       t = Timing.lap("attn.fwd.fused", t);
       INDArray result = proj.forward(merged);
       Timing.lap("attn.fwd.proj", t);
       return result;
     }
+    INDArray probs = pattern(batch, seq).reshape(bh, seq, seq);    // [B·H, T, T] view of [B, H, T, T]
     INDArray scores = buf.get("scores", bh, seq, seq);             // [B·H, T, T]
     if (strided) {
       Blas.batchedHeads(bh, part(qkvOut, 0, seq), false, part(qkvOut, 1, seq), true,
@@ -213,18 +222,20 @@ public final class SelfAttention {
     INDArray dMerged = proj.backward(merged, dOut);                // [B·T, C]
     t = Timing.lap("attn.bwd.proj", t);
     INDArray qkvOut = qkv.output((long) batch * seq);
-    INDArray p3s = pattern(batch, seq).reshape(bh, seq, seq);
     INDArray dQkvs = buf.get("dqkv", (long) batch * seq, 3L * dModel);
-    INDArray pUsed = attnDropout.lastOutput(p3s);
-    if (fusedAttention && !attnDropout.active() && Kernels.attention(seq, dHead, dMerged, qkvOut, p3s, dQkvs)) {
-      Kernels.attentionBackward(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq),
-          Blas.Heads.of(p3s, heads, seq, seq), rowsOf(dMerged, seq),
-          part(dQkvs, 0, seq), part(dQkvs, 1, seq), part(dQkvs, 2, seq), logitScale, causal);
+    if (fusedAttention && !attnDropout.active()) {
+      INDArray lse = buf.get("lse", bh, seq);
+      Preconditions.checkState(Kernels.attention(seq, dHead, dMerged, qkvOut, lse, dQkvs),
+          "fused attention backward on buffers it cannot take");
+      Kernels.attentionBackwardTiled(bh, part(qkvOut, 0, seq), part(qkvOut, 1, seq), part(qkvOut, 2, seq), lse,
+          rowsOf(dMerged, seq), part(dQkvs, 0, seq), part(dQkvs, 1, seq), part(dQkvs, 2, seq), logitScale, causal);
       t = Timing.lap("attn.bwd.fused", t);
       INDArray dx = qkv.backward(x, normBackward(dQkvs));
       Timing.lap("attn.bwd.qkv", t);
       return dx;
     }
+    INDArray p3s = pattern(batch, seq).reshape(bh, seq, seq);
+    INDArray pUsed = attnDropout.lastOutput(p3s);
     INDArray dPs = buf.get("dP", bh, seq, seq);                    // [B·H, T, T]
     if (strided && Blas.headsUsable(dMerged, qkvOut, p3s, dPs, dQkvs, pUsed)) {
       Blas.Heads dy = rowsOf(dMerged, seq);
@@ -340,9 +351,29 @@ public final class SelfAttention {
     return buf.get("k", batch, heads, seq, dHead);
   }
 
-  /** hook_pattern: {@code [B, H, T, T]}, rows sum to 1. */
+  /**
+   * hook_pattern: {@code [B, H, T, T]}, rows sum to 1. After a fused forward pass of this shape it is recomputed
+   * here, on first read, from that pass's q, k and row log-sum-exp (the fused path keeps no pattern).
+   */
   INDArray pattern(int batch, int seq) {
-    return buf.get("pattern", batch, heads, seq, seq);
+    INDArray p = buf.get("pattern", batch, heads, seq, seq);
+    if (patternPending != null && patternPending[0] == batch && patternPending[1] == seq) {
+      INDArray qkvOut = qkv.output((long) batch * seq);
+      Kernels.attentionPatterns(batch * heads, part(qkvOut, 0, seq), part(qkvOut, 1, seq),
+          buf.get("lse", (long) batch * heads, seq), Blas.Heads.of(p, heads, seq, seq), logitScale, causal);
+      patternPending = null;
+    }
+    return p;
+  }
+
+  /** Floats of every buffer this layer holds (activations, gradients, saved state): the memory test reads it. */
+  long bufferFloats() {
+    return buf.floats();
+  }
+
+  /** The largest buffer this layer holds, in floats. */
+  long largestBuffer() {
+    return buf.largest();
   }
 
   public int heads() {

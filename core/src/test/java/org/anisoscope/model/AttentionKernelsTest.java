@@ -80,10 +80,46 @@ class AttentionKernelsTest {
     }
   }
 
-  @ParameterizedTest(name = "batch {0}, heads {1}, seq {2}, d_head {3}, causal {4}")
-  @CsvSource({"2, 2, 32, 32, true", "2, 2, 32, 32, false", "1, 3, 64, 32, true", "2, 1, 96, 64, true",
-      "1, 2, 64, 64, false"})
-  void fusedAttentionMatchesAPlainLoop(int batch, int heads, int seq, int d, boolean causal) {
+  /**
+   * The P-keeping kernels, or the row-tiled ones (which keep only lse; P is then read back through
+   * {@link Kernels#attentionPatterns}, the hook_pattern route, and the forward's optional P output must agree).
+   */
+  private static void run(boolean tiled, int bh, int heads, int seq, int d, INDArray qkv, INDArray p, INDArray y,
+      INDArray dy, INDArray dqkv, double scale, boolean causal) {
+    Blas.Heads ph = Blas.Heads.of(p, heads, seq, seq);
+    Blas.Heads q = part(qkv, 0, heads, seq, d);
+    Blas.Heads k = part(qkv, 1, heads, seq, d);
+    Blas.Heads v = part(qkv, 2, heads, seq, d);
+    Blas.Heads dyh = rows(dy, heads, seq, d);
+    Blas.Heads dq = part(dqkv, 0, heads, seq, d);
+    Blas.Heads dk = part(dqkv, 1, heads, seq, d);
+    Blas.Heads dv = part(dqkv, 2, heads, seq, d);
+    if (!tiled) {
+      Kernels.attentionForward(bh, q, k, v, ph, rows(y, heads, seq, d), scale, causal);
+      Kernels.attentionBackward(bh, q, k, v, ph, dyh, dq, dk, dv, scale, causal);
+      return;
+    }
+    INDArray lse = Nd4j.valueArrayOf(new long[] {bh, seq}, 7f, DataType.FLOAT);
+    INDArray pDirect = Nd4j.valueArrayOf(new long[] {bh, seq, seq}, 7f, DataType.FLOAT);
+    Kernels.attentionForwardTiled(bh, q, k, v, lse, Blas.Heads.of(pDirect, heads, seq, seq),
+        rows(y, heads, seq, d), scale, causal);
+    INDArray y2 = y.dup();
+    Kernels.attentionForwardTiled(bh, q, k, v, lse, null, rows(y2, heads, seq, d), scale, causal);
+    assertEquals(y, y2, "y without the optional P output");
+    Kernels.attentionBackwardTiled(bh, q, k, v, lse, dyh, dq, dk, dv, scale, causal);
+    Kernels.attentionPatterns(bh, q, k, lse, ph, scale, causal);
+    for (long e = 0; e < p.length(); e++) {
+      assertEquals(pDirect.data().getDouble(e), p.data().getDouble(e), 1e-6, "recomputed P at " + e);
+    }
+  }
+
+  @ParameterizedTest(name = "batch {0}, heads {1}, seq {2}, d_head {3}, causal {4}, tiled {5}")
+  @CsvSource({"2, 2, 32, 32, true, false", "2, 2, 32, 32, false, false", "1, 3, 64, 32, true, false",
+      "2, 1, 96, 64, true, false", "1, 2, 64, 64, false, false",
+      "2, 2, 32, 32, true, true", "2, 2, 32, 32, false, true", "1, 3, 64, 32, true, true",
+      "2, 1, 96, 64, true, true", "1, 2, 64, 64, false, true", "1, 2, 160, 32, true, true",
+      "1, 1, 160, 32, false, true"})
+  void fusedAttentionMatchesAPlainLoop(int batch, int heads, int seq, int d, boolean causal, boolean tiled) {
     int c = heads * d;
     int bh = batch * heads;
     double scale = 1.0 / Math.sqrt(d);
@@ -96,11 +132,7 @@ class AttentionKernelsTest {
     Blas.Heads ph = Blas.Heads.of(p, heads, seq, seq);
     Blas.Heads yh = rows(y, heads, seq, d);
     Blas.Heads dyh = rows(dy, heads, seq, d);
-    Kernels.attentionForward(bh, part(qkv, 0, heads, seq, d), part(qkv, 1, heads, seq, d),
-        part(qkv, 2, heads, seq, d), ph, yh, scale, causal);
-    Kernels.attentionBackward(bh, part(qkv, 0, heads, seq, d), part(qkv, 1, heads, seq, d),
-        part(qkv, 2, heads, seq, d), ph, dyh, part(dqkv, 0, heads, seq, d), part(dqkv, 1, heads, seq, d),
-        part(dqkv, 2, heads, seq, d), scale, causal);
+    run(tiled, bh, heads, seq, d, qkv, p, y, dy, dqkv, scale, causal);
 
     for (int i = 0; i < bh; i++) {
       double[][] q = mat(qkv, part(qkv, 0, heads, seq, d), i);
@@ -183,9 +215,10 @@ class AttentionKernelsTest {
    * (not the backward formulas above): the loss is {@code Σ y ⊙ dy}, whose gradient is what the kernel's backward
    * pass returns for upstream gradient dy. 40 seeded entries of each of q, k, v per head.
    */
-  @ParameterizedTest(name = "heads {0}, seq {1}, d_head {2}, causal {3}")
-  @CsvSource({"2, 32, 32, true", "2, 32, 32, false", "1, 64, 32, true"})
-  void fusedBackwardMatchesFiniteDifferencesInDouble(int heads, int seq, int d, boolean causal) {
+  @ParameterizedTest(name = "heads {0}, seq {1}, d_head {2}, causal {3}, tiled {4}")
+  @CsvSource({"2, 32, 32, true, false", "2, 32, 32, false, false", "1, 64, 32, true, false",
+      "2, 32, 32, true, true", "2, 32, 32, false, true", "1, 64, 32, true, true", "1, 96, 32, false, true"})
+  void fusedBackwardMatchesFiniteDifferencesInDouble(int heads, int seq, int d, boolean causal, boolean tiled) {
     int c = heads * d;
     double scale = 1.0 / Math.sqrt(d);
     Nd4j.getRandom().setSeed(23);
@@ -194,13 +227,8 @@ class AttentionKernelsTest {
     INDArray p = Nd4j.create(DataType.FLOAT, heads, seq, seq);                     // [H, T, T]
     INDArray y = Nd4j.create(DataType.FLOAT, seq, c);
     INDArray dqkv = Nd4j.create(DataType.FLOAT, seq, 3L * c);
-    Blas.Heads ph = Blas.Heads.of(p, heads, seq, seq);
     Blas.Heads dyh = rows(dy, heads, seq, d);
-    Kernels.attentionForward(heads, part(qkv, 0, heads, seq, d), part(qkv, 1, heads, seq, d),
-        part(qkv, 2, heads, seq, d), ph, rows(y, heads, seq, d), scale, causal);
-    Kernels.attentionBackward(heads, part(qkv, 0, heads, seq, d), part(qkv, 1, heads, seq, d),
-        part(qkv, 2, heads, seq, d), ph, dyh, part(dqkv, 0, heads, seq, d), part(dqkv, 1, heads, seq, d),
-        part(dqkv, 2, heads, seq, d), scale, causal);
+    run(tiled, heads, heads, seq, d, qkv, p, y, dy, dqkv, scale, causal);
     java.util.Random random = new java.util.Random(seq * 31L + heads + (causal ? 1 : 0));
     double eps = 1e-5;
     double largest = 0;
