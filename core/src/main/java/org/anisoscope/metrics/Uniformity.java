@@ -1,5 +1,7 @@
 package org.anisoscope.metrics;
 
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,13 +14,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>It is O(N²·d), so it uses at most {@link #MAX_ROWS} rows: when there are more non-zero rows, a subset of that
  * size drawn without replacement by a {@link SplittableRandom} seeded with {@link #SEED}, so the value is
- * reproducible for the same vectors. The pairwise cosines come from one double-precision GEMM of the subset.
+ * reproducible for the same vectors. The pairwise cosines come from double-precision GEMMs of the subset (only
+ * the pairs i < j, in blocks of rows).
  * Zero-norm rows are skipped (no direction); NaN when fewer than two remain.
  */
 public final class Uniformity extends ScalarMetric {
   public static final String NAME = "uniformity";
   /** Row cap: 2048² pairs, one 2048 × d × 2048 GEMM. */
   public static final int MAX_ROWS = 2048;
+  /** Rows j per GEMM of the pairs i < j. */
+  static final int BLOCK_ROWS = 256;
   /** Seed of the row subset. */
   public static final long SEED = 0x5EED_2020L;
 
@@ -47,16 +52,26 @@ public final class Uniformity extends ScalarMetric {
         units[r * d + j] = v.data()[off + j] * inv;
       }
     }
-    INDArray u = Nd4j.create(DataType.DOUBLE, new long[] {m, d}, 'c'); // [m, d]
-    RowBlocks.copyInto(u, units);
-    INDArray cos = Nd4j.create(DataType.DOUBLE, new long[] {m, m}, 'f'); // [m, m]
-    Nd4j.gemm(u, u, cos, false, true, 1.0, 0.0);
-    double[] c = cos.data().asDouble();
+    // The pairs i < j in blocks of rows j: one GEMM per block against the rows before its end, [rows, j1]. Half
+    // the multiply-adds of the full [m, m] Gram matrix and 1/8 of its memory; the sum runs in the same order as
+    // over the full matrix (j ascending, then i < j).
     double sum = 0;
-    for (int j = 1; j < m; j++) {
-      for (int i = 0; i < j; i++) {
-        // ‖u_i − u_j‖² = 2 − 2 cos, so the kernel is exp(−4 + 4 cos); symmetric, so i < j only
-        sum += Math.exp(4 * (Math.min(1.0, c[j * m + i]) - 1));
+    for (int j0 = 0; j0 < m; j0 += BLOCK_ROWS) {
+      int j1 = Math.min(m, j0 + BLOCK_ROWS);
+      int blockRows = j1 - j0;
+      INDArray a = Nd4j.create(DataType.DOUBLE, new long[] {blockRows, d}, 'c'); // [rows, d]: u_j, j ∈ [j0, j1)
+      RowBlocks.copyInto(a, java.util.Arrays.copyOfRange(units, j0 * d, j1 * d));
+      INDArray b = Nd4j.create(DataType.DOUBLE, new long[] {j1, d}, 'c');      // [j1, d]: u_i, i < j1
+      RowBlocks.copyInto(b, java.util.Arrays.copyOfRange(units, 0, j1 * d));
+      INDArray cos = Nd4j.create(DataType.DOUBLE, new long[] {blockRows, j1}, 'c'); // [rows, j1]
+      Nd4j.gemm(a, b, cos, false, true, 1.0, 0.0);
+      DoubleBuffer c = cos.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      for (int j = Math.max(1, j0); j < j1; j++) {
+        int row = (j - j0) * j1;
+        for (int i = 0; i < j; i++) {
+          // ‖u_i − u_j‖² = 2 − 2 cos, so the kernel is exp(−4 + 4 cos); symmetric, so i < j only
+          sum += Math.exp(4 * (Math.min(1.0, c.get(row + i)) - 1));
+        }
       }
     }
     return Math.log(sum / ((double) m * (m - 1) / 2));

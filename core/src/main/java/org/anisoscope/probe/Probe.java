@@ -14,7 +14,6 @@ import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -110,18 +109,16 @@ public final class Probe implements AutoCloseable {
         if (HookSelector.isHeadVectors(h)) {
           float[][] dst = perHead.computeIfAbsent(h, k -> new float[heads][]);
           for (int hd = 0; hd < heads; hd++) {
-            float[] part = floats(a.get(NDArrayIndex.all(), NDArrayIndex.point(hd), NDArrayIndex.all(),
-                NDArrayIndex.all()));                                  // [B, T, D]
+            float[] part = HeadSlice.of(a, hd);                        // [B, T, D]
             if (dst[hd] == null) {
-              dst[hd] = new float[n * part.length / rows];
+              dst[hd] = new float[n * (part.length / rows)]; // (n · part.length overflows int from 32 768 rows)
             }
             System.arraycopy(part, 0, dst[hd], row * (part.length / rows), part.length);
           }
         } else if (HookSelector.isPattern(h)) {
           double[] acc = entropy.computeIfAbsent(h, k -> new double[heads]);
           for (int hd = 0; hd < heads; hd++) {
-            float[] p = floats(a.get(NDArrayIndex.all(), NDArrayIndex.point(hd), NDArrayIndex.all(),
-                NDArrayIndex.all()));                                  // [B, T, T]
+            float[] p = HeadSlice.of(a, hd);                           // [B, T, T]
             acc[hd] += HeadMetrics.attentionEntropy(p, rows, seq) * rows;
           }
         } else {

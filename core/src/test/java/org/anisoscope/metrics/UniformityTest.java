@@ -60,6 +60,44 @@ class UniformityTest {
     assertEquals(exact, value, 0.02);
   }
 
+  /**
+   * The blocked pairs (several blocks of {@link Uniformity#BLOCK_ROWS}, a short last one) give the value of the
+   * plain definition: every pair i < j of unit vectors, the kernel summed in the same order, in double.
+   */
+  @Test
+  void blockedPairsEqualThePlainSumOverAllPairs() {
+    int n = 2 * Uniformity.BLOCK_ROWS + 37;
+    int d = 7;
+    float[] x = TestVectors.gaussian(n, d, 43);
+    for (int i = 0; i < n; i++) {
+      x[i * d] += 1.5f; // a common offset: anisotropic, values away from the −4 of isotropic data
+    }
+    HookVectors v = HookVectors.of(x, n, d);
+    double[][] u = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      double sq = 0;
+      for (int k = 0; k < d; k++) {
+        sq += (double) v.get(i, k) * v.get(i, k);
+      }
+      for (int k = 0; k < d; k++) {
+        u[i][k] = v.get(i, k) / Math.sqrt(sq);
+      }
+    }
+    double sum = 0;
+    for (int j = 1; j < n; j++) {
+      for (int i = 0; i < j; i++) {
+        double dot = 0;
+        for (int k = 0; k < d; k++) {
+          dot += u[i][k] * u[j][k];
+        }
+        sum += Math.exp(4 * (Math.min(1.0, dot) - 1));
+      }
+    }
+    double plain = Math.log(sum / (n * (n - 1.0) / 2));
+    assertEquals(plain, metric.value(v), 1e-12 * Math.abs(plain));
+    assertTrue(plain > -3.5, "not an isotropic cloud: " + plain);
+  }
+
   @Test
   void subsetIsSortedDistinctAndSeeded() {
     int[] rows = new int[100];
