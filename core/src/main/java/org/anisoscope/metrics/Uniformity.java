@@ -3,6 +3,8 @@ package org.anisoscope.metrics;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,25 +55,34 @@ public final class Uniformity extends ScalarMetric {
       }
     }
     // The pairs i < j in blocks of rows j: one GEMM per block against the rows before its end, [rows, j1]. Half
-    // the multiply-adds of the full [m, m] Gram matrix and 1/8 of its memory; the sum runs in the same order as
-    // over the full matrix (j ascending, then i < j).
+    // the multiply-adds of the full [m, m] Gram matrix, one [BLOCK_ROWS, m] output reused by every block; the
+    // blocks' operands are views of u. Per row j the kernel is summed over i < j in order (rows on all cores),
+    // then the rows in order: the same sum whatever the thread count.
+    INDArray u = Nd4j.create(DataType.DOUBLE, new long[] {m, d}, 'c');           // [m, d]
+    RowBlocks.copyInto(u, units);
+    DataBuffer out = Nd4j.createBuffer(DataType.DOUBLE, (long) Math.min(BLOCK_ROWS, m) * m, false);
+    double[] rowSums = new double[Math.min(BLOCK_ROWS, m)];
     double sum = 0;
     for (int j0 = 0; j0 < m; j0 += BLOCK_ROWS) {
       int j1 = Math.min(m, j0 + BLOCK_ROWS);
       int blockRows = j1 - j0;
-      INDArray a = Nd4j.create(DataType.DOUBLE, new long[] {blockRows, d}, 'c'); // [rows, d]: u_j, j ∈ [j0, j1)
-      RowBlocks.copyInto(a, java.util.Arrays.copyOfRange(units, j0 * d, j1 * d));
-      INDArray b = Nd4j.create(DataType.DOUBLE, new long[] {j1, d}, 'c');      // [j1, d]: u_i, i < j1
-      RowBlocks.copyInto(b, java.util.Arrays.copyOfRange(units, 0, j1 * d));
-      INDArray cos = Nd4j.create(DataType.DOUBLE, new long[] {blockRows, j1}, 'c'); // [rows, j1]
+      INDArray a = Nd4j.create(u.data(), new long[] {blockRows, d}, new long[] {d, 1}, (long) j0 * d, 'c');
+      INDArray b = Nd4j.create(u.data(), new long[] {j1, d}, new long[] {d, 1}, 0, 'c');
+      INDArray cos = Nd4j.create(out, new long[] {blockRows, j1}, new long[] {j1, 1}, 0, 'c'); // [rows, j1]
       Nd4j.gemm(a, b, cos, false, true, 1.0, 0.0);
-      DoubleBuffer c = cos.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-      for (int j = Math.max(1, j0); j < j1; j++) {
-        int row = (j - j0) * j1;
+      DoubleBuffer c = out.asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      int first = j0;
+      IntStream.range(Math.max(1, j0), j1).parallel().forEach(j -> {
+        int row = (j - first) * j1;
+        double s = 0;
         for (int i = 0; i < j; i++) {
           // ‖u_i − u_j‖² = 2 − 2 cos, so the kernel is exp(−4 + 4 cos); symmetric, so i < j only
-          sum += Math.exp(4 * (Math.min(1.0, c.get(row + i)) - 1));
+          s += Math.exp(4 * (Math.min(1.0, c.get(row + i)) - 1));
         }
+        rowSums[j - first] = s;
+      });
+      for (int j = Math.max(1, j0); j < j1; j++) {
+        sum += rowSums[j - j0];
       }
     }
     return Math.log(sum / ((double) m * (m - 1) / 2));

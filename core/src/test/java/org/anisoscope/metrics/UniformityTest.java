@@ -61,8 +61,8 @@ class UniformityTest {
   }
 
   /**
-   * The blocked pairs (several blocks of {@link Uniformity#BLOCK_ROWS}, a short last one) give the value of the
-   * plain definition: every pair i < j of unit vectors, the kernel summed in the same order, in double.
+   * The blocked pairs (several blocks of {@link Uniformity#BLOCK_ROWS}, a short last one, summed per row on all
+   * cores) give the value of the plain definition: every pair i < j of unit vectors, in double.
    */
   @Test
   void blockedPairsEqualThePlainSumOverAllPairs() {
