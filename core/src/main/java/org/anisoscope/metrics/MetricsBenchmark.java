@@ -45,6 +45,7 @@ public final class MetricsBenchmark {
       double value = Double.NaN;
       for (int r = 0; r < RUNS; r++) {
         SecondMoments.clearCache();
+        UnitVectorSums.clearCache();
         long t0 = System.nanoTime();
         value = m.compute(v).get(m.name());
         t[r] = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package org.anisoscope.metrics;
 
+import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,8 +28,43 @@ final class UnitVectorSums {
     this.d = d;
   }
 
-  /** @param centre subtracted from every row before normalising, or {@code null} */
+  private static WeakReference<HookVectors> cachedFor = new WeakReference<>(null);
+  private static long cachedChecksum;
+  private static UnitVectorSums cached;
+
+  /**
+   * @param centre subtracted from every row before normalising, or {@code null}. The uncentred sums are shared by
+   *     the metrics computed on the same vectors one after the other ({@code cos_mean}, {@code cos_mean_intra},
+   *     {@code cos_mean_inter}, the bootstrap): a one-slot cache keyed, like {@link SecondMoments}'s, on the
+   *     object's identity and a checksum of its data and sequence ids, so a refilled buffer is never served stale sums.
+   */
   static UnitVectorSums of(HookVectors v, double[] centre) {
+    if (centre != null) {
+      return compute(v, centre);
+    }
+    // the sums depend on the rows' sequence ids too
+    long checksum = SecondMoments.checksum(v) * 31 + java.util.Arrays.hashCode(v.sequenceIds());
+    synchronized (UnitVectorSums.class) {
+      if (cachedFor.get() == v && cachedChecksum == checksum) {
+        return cached;
+      }
+    }
+    UnitVectorSums sums = compute(v, null);
+    synchronized (UnitVectorSums.class) {
+      cached = sums;
+      cachedFor = new WeakReference<>(v);
+      cachedChecksum = checksum;
+    }
+    return sums;
+  }
+
+  /** Forgets the cached sums (benchmarks use it to time each metric on its own). */
+  static synchronized void clearCache() {
+    cached = null;
+    cachedFor = new WeakReference<>(null);
+  }
+
+  private static UnitVectorSums compute(HookVectors v, double[] centre) {
     int n = v.n();
     int d = v.d();
     float[] x = v.data();
