@@ -196,6 +196,29 @@ public final class CpuDevice implements Device {
   }
 
   @Override
+  public void add(Buf a, Buf b, Buf out, long n) {
+    FloatBuffer as = floats(a);
+    FloatBuffer bs = floats(b);
+    FloatBuffer os = floats(out);
+    for (int i = 0; i < n; i++) {
+      os.put(i, as.get(i) + bs.get(i));
+    }
+  }
+
+  @Override
+  public void scale(Buf x, float s, long n) {
+    FloatBuffer xs = floats(x);
+    for (int i = 0; i < n; i++) {
+      xs.put(i, xs.get(i) * s);
+    }
+  }
+
+  @Override
+  public void fill(Buf x, float value) {
+    arr(x).assign(value);
+  }
+
+  @Override
   public void adamw(Buf p, Buf g, Buf m, Buf v, Buf mask, float lr, float wd, float b1, float b2, float bc1,
       float bc2, float eps) {
     VectorKernels.adamw(arr(p), arr(g), arr(m), arr(v), arr(mask), lr, wd, b1, b2, bc1, bc2, eps);

@@ -252,6 +252,14 @@ public final class GpuSelfTest {
     compare("adamw p", pp, 1e-6);
     compare("adamw m", pm, 1e-6);
     compare("adamw v", pv, 1e-6);
+    // sums, scaling, fills: exact
+    Pair sum = pair(new float[rows * dim]);
+    both(d -> d.add(x.on(d), dy.on(d), sum.on(d), (long) rows * dim));
+    compare("add", sum, 0);
+    both(d -> d.scale(sum.on(d), 0.37f, (long) rows * dim));
+    compare("scale", sum, 0);
+    both(d -> d.fill(sum.on(d), 0f));
+    compare("fill", sum, 0);
     // norms and finite checks
     float[] bad = random(10000);
     bad[7777] = Float.NaN;

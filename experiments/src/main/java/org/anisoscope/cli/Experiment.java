@@ -53,6 +53,7 @@ public final class Experiment {
       throw new BadInputException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
+    org.anisoscope.device.Devices.check(s.device().device()); // model.device = cuda without the cuda module: exit 2
     ModalityData data = Modalities.load(s);
     int stepsPerEpoch = Trainer.stepsPerEpoch(s.train(), data.batches(s));
     Probe.checkVectorBudget(s, (long) stepsPerEpoch * s.train().epochs(), stepsPerEpoch);
