@@ -23,10 +23,13 @@ public final class Devices {
         + "with mvn -Pcuda package (experiments/run.sh then adds cuda/target), see README \"GPU\"");
   }
 
-  /** Fails (one line) unless {@code name} can be opened by this JVM's class path; opens nothing. */
+  /**
+   * Fails (one line) unless device {@code name} is on the class path and opens (it is opened and closed again: a
+   * missing driver shows before a run directory is written).
+   */
   public static void check(String name) {
     if (!name.equals("cpu") && !name.equals("cpu-device")) {
-      provider(name);
+      open(name, false).close();
     }
   }
 

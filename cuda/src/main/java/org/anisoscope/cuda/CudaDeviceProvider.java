@@ -18,8 +18,12 @@ public final class CudaDeviceProvider implements DeviceProvider {
     try {
       return new CudaDevice(0, tf32);
     } catch (LinkageError e) { // libcuda.so.1 / libcudart / libnvrtc / libcublas not found by JavaCPP
-      throw new IllegalStateException("a CUDA library could not be loaded (needs the NVIDIA driver and CUDA's "
-          + "runtime, NVRTC and cuBLAS on the library path, see README \"GPU\"): " + e, e);
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("a CUDA library could not be loaded (" + root.getMessage() + "); it needs the "
+          + "NVIDIA driver and CUDA's runtime, NVRTC and cuBLAS on the library path, see README \"GPU\"", e);
     } catch (RuntimeException e) {
       throw new IllegalStateException(String.valueOf(e.getMessage()), e);
     }

@@ -37,6 +37,17 @@ public final class DeviceCheck {
     boolean tf32 = a.contains("--tf32");
     boolean cpu = a.contains("--cpu");
     int code;
+    try {
+      code = run(a, tf32, cpu);
+    } catch (IllegalStateException e) { // no driver, no GPU, a CUDA library missing: one line, exit 1
+      System.out.println("DeviceCheck " + String.join(" ", args) + ": FAIL: " + e.getMessage());
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  private static int run(List<String> a, boolean tf32, boolean cpu) throws Exception {
+    int code;
     if (a.size() >= 2 && a.get(0).equals("--replay")) {
       code = replay(StepRecord.read(Path.of(a.get(1))), open(cpu, tf32), tf32) ? 0 : 1;
     } else if (a.size() >= 2 && a.get(0).equals("--bench")) {
@@ -50,14 +61,23 @@ public final class DeviceCheck {
           + "[--cpu] | --compare-probes CPU_CSV GPU_CSV TOL");
       code = 2;
     }
-    System.exit(code);
+    return code;
   }
 
   static Device open(boolean cpu, boolean tf32) throws ReflectiveOperationException {
     if (cpu) { // by name: this class must load without ND4J (the GPU bundle has none)
       return (Device) Class.forName("org.anisoscope.model.CpuDevice").getConstructor().newInstance();
     }
-    return new CudaDevice(0, tf32);
+    try {
+      return new CudaDevice(0, tf32);
+    } catch (LinkageError | RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("cannot open the GPU (" + root.getMessage() + "): needs the NVIDIA driver and"
+          + " CUDA's runtime, NVRTC and cuBLAS on the library path", e);
+    }
   }
 
   /** Replays {@code r} on {@code device}; prints each step's losses; true when all agree (always with TF32). */
