@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # GPU checks of the CUDA device layer (issue 20), all in one go; everything is logged under a directory it prints.
 #   experiments/gpu-check.sh [--log DIR] [--cuda 13|12]  on a machine with Java 17, Maven and an NVIDIA GPU
-#   experiments/gpu-check.sh --bundle DIR [--cuda 13|12] [--with-app [--cpu-probes runs/X/probes.csv]]  here, without a GPU: builds DIR (about
-#                                                      55 MB; --with-app about 330 MB) to copy to a GPU machine
-#                                                      that has neither Maven nor a network
-#   bash DIR/run.sh [LOGDIR]                           on that GPU machine (LOGDIR defaults to DIR/logs)
+#   experiments/gpu-check.sh --bundle DIR [--cuda 13|12] [--with-app [--cpu-probes runs/X/probes.csv]]
+#                                   here, without a GPU: builds DIR (53 MB; --with-app adds the application's 247 MB
+#                                   of jars for char-lm end to end; --cpu-probes takes the CPU side of its probe
+#                                   comparison from a finished CPU run of char-lm.conf instead of running it there)
+#                                   to copy to a GPU machine that has neither Maven nor a network
+#   bash DIR/run.sh [LOGDIR [PARTS]]                   on that GPU machine (LOGDIR defaults to DIR/logs; PARTS:
+#                                                      selftest,steps,bench,charlm, default all)
 # What runs on the GPU:
 #   1. GpuSelfTest: every CUDA kernel and the cuBLAS products against CpuDevice on the same seeded random inputs
 #      (max relative error of each, FP32 and TF32), and the time of a 4096³ FP32 GEMM. The CPU results are

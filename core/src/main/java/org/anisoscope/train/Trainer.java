@@ -192,6 +192,9 @@ public final class Trainer {
         saveLatest(0, latest);
       }
       loop(start, trainCsv, evalCsv, probe, latest);
+      if (device != null) {
+        device.toHost(adam); // a run stopped between checkpoints (stopAt) leaves the final weights on the host too
+      }
     } finally {
       if (device != null) {
         device.close();  // the host store holds the final weights: the last step is an epoch end, checkpointed
