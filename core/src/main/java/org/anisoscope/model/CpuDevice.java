@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The {@link Device} of the CPU: each operation calls the existing fused CPU kernel ({@link VectorKernels},
  * {@link AttentionKernels}, {@link Kernels}) or OpenBLAS's {@code cblas_sgemm} as {@link Blas} does, unchanged.
  * New code here is only what those kernels lack: the key-padding mask of the softmax (a plain loop, used only when
- * a mask is given), the counter-based dropout mask and an elementwise product.
+ * a mask is given), the counter-based dropout mask and the elementwise product, sum, scaling and fill.
  *
  * <p>Buffers are flat float32 ND4J arrays (plain, offset 0), the form the fused kernels read.
  */

@@ -116,6 +116,7 @@ class DeviceTrainingTest {
       dev.forwardBackward(b, 3);
       Map<String, float[]> grads = dev.gradients();
       assertEquals(host.params().params().size(), grads.size());
+      assertEquals(host.params().count(), DeviceTraining.shape(host).parameterCount()); // the MFU's N
       for (Param p : host.params().params()) {
         float[] expected = p.grad().dup().data().asFloat();
         float[] actual = grads.get(p.name());
