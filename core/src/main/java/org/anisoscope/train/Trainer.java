@@ -140,6 +140,11 @@ public final class Trainer {
     return c.step();
   }
 
+  /** Where training runs: {@code cpu (ND4J)}, or the device's name ({@code cpu}, {@code cuda:<GPU name>}). */
+  public String deviceName() {
+    return device == null ? "cpu (ND4J)" : device.model().device().name();
+  }
+
   public long totalSteps() {
     return totalSteps;
   }

@@ -128,6 +128,8 @@ public final class Experiment {
       }
     }
     prov.put("parameters", model.params().count());
+    prov.put("device", trainer.deviceName()); // model.device: "cpu (ND4J)", "cpu-device" or "cuda:<GPU>"
+    prov.put("tf32", s.device().tf32());
     Path provFile = run.file("provenance.json");
     if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
       prov.put("resumed_from_step", Math.max(0, resumedFrom)); // 0: killed before its first checkpoint
