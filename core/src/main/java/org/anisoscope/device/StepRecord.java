@@ -17,10 +17,12 @@ import java.util.Map;
  * The first steps of a run, recorded on the CPU so that another machine can replay them on its device without ND4J
  * (experiments/gpu-check.sh): the model's shape, the optimizer settings, the initial weights by name, each step's
  * batch, learning rate and dropout seed, and the losses the ND4J model and the device model on the CPU
- * ({@code cpu-device}) had at each step. A plain big-endian binary file ({@link java.io.DataOutputStream}).
+ * ({@code cpu-device}) had at each step, and the ND4J model's gradients of the first step after clipping (to tell
+ * which parameter, and so which operation, differs when a replay does not agree). A plain big-endian binary file
+ * ({@link java.io.DataOutputStream}).
  */
 public record StepRecord(DeviceShape shape, double weightDecay, double beta1, double beta2, double gradClip,
-    boolean decayEmbeddings, Map<String, float[]> weights, List<Step> steps) {
+    boolean decayEmbeddings, Map<String, float[]> weights, List<Step> steps, Map<String, float[]> firstGradients) {
   private static final int MAGIC = 0x414e5331; // "ANS1"
 
   /** One optimizer step: its batch (targets −1 = no loss), learning rate, dropout seed and the CPU losses. */
@@ -50,6 +52,11 @@ public record StepRecord(DeviceShape shape, double weightDecay, double beta1, do
       out.writeBoolean(decayEmbeddings);
       out.writeInt(weights.size());
       for (Map.Entry<String, float[]> e : weights.entrySet()) {
+        out.writeUTF(e.getKey());
+        writeFloats(out, e.getValue());
+      }
+      out.writeInt(firstGradients.size());
+      for (Map.Entry<String, float[]> e : firstGradients.entrySet()) {
         out.writeUTF(e.getKey());
         writeFloats(out, e.getValue());
       }
@@ -83,13 +90,18 @@ public record StepRecord(DeviceShape shape, double weightDecay, double beta1, do
       for (int i = 0; i < nw; i++) {
         weights.put(in.readUTF(), readFloats(in));
       }
+      Map<String, float[]> grads = new LinkedHashMap<>();
+      int ng = in.readInt();
+      for (int i = 0; i < ng; i++) {
+        grads.put(in.readUTF(), readFloats(in));
+      }
       List<Step> steps = new ArrayList<>();
       int ns = in.readInt();
       for (int i = 0; i < ns; i++) {
         steps.add(new Step(in.readInt(), in.readInt(), readInts(in), readInts(in), in.readDouble(), in.readLong(),
             in.readDouble(), in.readDouble()));
       }
-      return new StepRecord(shape, wd, b1, b2, clip, decayEmb, weights, steps);
+      return new StepRecord(shape, wd, b1, b2, clip, decayEmb, weights, steps, grads);
     }
   }
 
@@ -123,25 +135,34 @@ public record StepRecord(DeviceShape shape, double weightDecay, double beta1, do
     return v;
   }
 
+  /** What a replay gave: each step's loss, and the first step's gradients after clipping, by parameter. */
+  public record Replay(double[] losses, Map<String, float[]> firstGradients) {}
+
   /**
-   * Replays the steps on {@code device} from the recorded weights: the loss of each step (before its update), as
-   * the training loop computes it (forward and backward, clipping, AdamW).
+   * Replays the steps on {@code device} (closed afterwards) from the recorded weights: the loss of each step
+   * (before its update), as the training loop computes it (forward and backward, clipping, AdamW).
    */
-  public double[] replay(Device device) {
+  public Replay replay(Device device) {
     try (DeviceModel m = new DeviceModel(device, shape)) {
       for (Map.Entry<String, float[]> e : weights.entrySet()) {
         m.upload(e.getKey(), e.getValue());
       }
       m.optimizer(decayEmbeddings);
       double[] losses = new double[steps.size()];
+      Map<String, float[]> grads = new LinkedHashMap<>();
       for (int i = 0; i < losses.length; i++) {
         Step st = steps.get(i);
         losses[i] = m.forwardBackward(new DeviceModel.Tokens(st.batch(), st.seq(), st.tokens(), st.targets(), null),
             st.dropoutSeed()).loss();
         m.clip(gradClip);
+        if (i == 0) {
+          for (DeviceParam p : m.params()) {
+            grads.put(p.name(), m.gradient(p.name()));
+          }
+        }
         m.adamw(st.lr(), weightDecay, beta1, beta2, 1e-8);
       }
-      return losses;
+      return new Replay(losses, grads);
     }
   }
 }

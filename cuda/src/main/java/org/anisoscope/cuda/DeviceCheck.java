@@ -83,7 +83,8 @@ public final class DeviceCheck {
   /** Replays {@code r} on {@code device}; prints each step's losses; true when all agree (always with TF32). */
   static boolean replay(StepRecord r, Device device, boolean tf32) {
     String name = device.name();
-    double[] losses = r.replay(device);
+    StepRecord.Replay replay = r.replay(device);
+    double[] losses = replay.losses();
     boolean dropout = r.shape().dropout() > 0;
     double worst = 0;
     System.out.printf(Locale.ROOT, "replaying %d steps on %s (tf32=%s): loss per step, relative to %s%n",
@@ -95,6 +96,28 @@ public final class DeviceCheck {
       worst = Math.max(worst, rel);
       System.out.printf(Locale.ROOT, "step %2d  nd4j %.6f  cpu-device %.6f  %s %.6f  rel %.2e%n", i + 1,
           st.nd4jLoss(), st.cpuDeviceLoss(), name, losses[i], rel);
+    }
+    // which parameter's gradient differs most at step 1 (after clipping): points at the operation behind a mismatch
+    String worstParam = "(every gradient equal)";
+    double worstGrad = 0;
+    for (Map.Entry<String, float[]> e : r.firstGradients().entrySet()) {
+      float[] expected = e.getValue();
+      float[] actual = replay.firstGradients().get(e.getKey());
+      double scale = 0;
+      double diff = 0;
+      for (int i = 0; i < expected.length; i++) {
+        scale = Math.max(scale, Math.abs(expected[i]));
+        diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+      }
+      double rel = scale == 0 ? diff : diff / scale;
+      if (rel > worstGrad || Double.isNaN(rel)) {
+        worstGrad = rel;
+        worstParam = e.getKey();
+      }
+    }
+    if (!r.firstGradients().isEmpty()) {
+      System.out.printf(Locale.ROOT, "step 1 gradients (%d parameters) against the ND4J model's: largest max|Δ| / "
+          + "max|g| %.2e, at %s%n", r.firstGradients().size(), worstGrad, worstParam);
     }
     boolean ok = worst <= LOSS_TOLERANCE;
     System.out.printf(Locale.ROOT, "loss agreement: max relative difference %.2e, tolerance %.0e: %s%n", worst,

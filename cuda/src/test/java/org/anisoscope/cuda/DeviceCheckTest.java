@@ -44,6 +44,7 @@ class DeviceCheckTest {
     LrSchedule lr = new LrSchedule(s.train().lr(), s.train().minLr(), s.train().warmupSteps(), steps);
     SplittableRandom r = new SplittableRandom(3);
     List<StepRecord.Step> out = new ArrayList<>();
+    Map<String, float[]> grads = new LinkedHashMap<>();
     for (int i = 0; i < steps; i++) {
       int[] tokens = new int[4 * 8];
       int[] targets = new int[tokens.length];
@@ -52,10 +53,15 @@ class DeviceCheckTest {
         targets[j] = (tokens[j] + 1) % VOCAB;
       }
       double loss = step.run(new Batch(4, 8, tokens, targets), lr.at(i)).loss().loss();
+      if (i == 0) {
+        for (Param p : host.params().params()) {
+          grads.put(p.name(), p.grad().dup().data().asFloat());
+        }
+      }
       out.add(new StepRecord.Step(4, 8, tokens, targets, lr.at(i), 99 + i, loss + offset, loss + offset));
     }
     return new StepRecord(DeviceTraining.shape(host), s.train().weightDecay(), s.train().beta1(), s.train().beta2(),
-        s.train().gradClip(), s.train().decayEmbeddings(), weights, out);
+        s.train().gradClip(), s.train().decayEmbeddings(), weights, out, grads);
   }
 
   private static Settings tiny() {
@@ -69,7 +75,20 @@ class DeviceCheckTest {
     record(tiny(), 8, 0).write(file);
     StepRecord r = StepRecord.read(file);
     assertEquals(8, r.steps().size());
+    assertEquals(r.weights().keySet(), r.firstGradients().keySet());
     assertTrue(DeviceCheck.replay(r, new CpuDevice(), false));
+    // the replay's step-1 gradients are the recorded ones (what the GPU's are compared with)
+    StepRecord.Replay again = r.replay(new CpuDevice());
+    for (Map.Entry<String, float[]> e : r.firstGradients().entrySet()) {
+      float[] g = again.firstGradients().get(e.getKey());
+      double scale = 0;
+      double diff = 0;
+      for (int i = 0; i < g.length; i++) {
+        scale = Math.max(scale, Math.abs(e.getValue()[i]));
+        diff = Math.max(diff, Math.abs(e.getValue()[i] - g[i]));
+      }
+      assertTrue(diff <= 1e-4 * scale + 1e-9, e.getKey() + ": max |Δ| " + diff + " vs " + scale);
+    }
     // losses 1e-3 away from what the model gives fail the check (it can fail)
     assertFalse(DeviceCheck.replay(record(tiny(), 3, 1e-3), new CpuDevice(), false));
   }

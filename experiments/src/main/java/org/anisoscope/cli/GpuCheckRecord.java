@@ -60,6 +60,7 @@ public final class GpuCheckRecord {
     AdamW adam = AdamW.of(host.params(), s.train());
     TrainingStep hostStep = new TrainingStep(host, adam, s.train().gradClip());
     List<StepRecord.Step> steps = new ArrayList<>();
+    Map<String, float[]> firstGradients = new LinkedHashMap<>();
     boolean agree = true;
     double worst = 0;
     try (DeviceTraining dev = new DeviceTraining(new CpuDevice(), data.network(s), s.train(), seed)) {
@@ -68,6 +69,11 @@ public final class GpuCheckRecord {
         double lr = schedule.at(step);
         Nd4j.getRandom().setSeed(Seeds.derive(seed, Seeds.DROPOUT, step)); // as the Trainer
         double h = hostStep.run(b, lr).loss().loss();
+        if (step == 0) { // after clipping (the optimizer does not touch the gradients)
+          for (Param p : host.params().params()) {
+            firstGradients.put(p.name(), p.grad().dup().data().asFloat());
+          }
+        }
         double d = dev.step(b, lr, step).loss().loss();
         double rel = Math.abs(h - d) / Math.abs(h);
         worst = Math.max(worst, rel);
@@ -78,7 +84,7 @@ public final class GpuCheckRecord {
             Seeds.derive(seed, Seeds.DROPOUT, step), h, d));
       }
       new StepRecord(DeviceTraining.shape(host), s.train().weightDecay(), s.train().beta1(), s.train().beta2(),
-          s.train().gradClip(), s.train().decayEmbeddings(), weights, steps).write(out);
+          s.train().gradClip(), s.train().decayEmbeddings(), weights, steps, firstGradients).write(out);
     }
     boolean dropout = s.model().dropout() > 0;
     System.out.printf(Locale.ROOT, "recorded %d steps in %s; ND4J vs cpu-device: max relative difference %.2e %s%n",
