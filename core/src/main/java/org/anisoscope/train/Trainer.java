@@ -202,7 +202,7 @@ public final class Trainer {
       }
     } finally {
       if (device != null) {
-        device.close();  // the host store holds the final weights: the last step is an epoch end, checkpointed
+        device.close();  // however training ends; the host store already holds what a caller reads
       }
     }
     return new Summary(totalSteps, lastValLoss, bestVal, trainSeconds, evalSeconds, probeSeconds, warmupSeconds);

@@ -93,6 +93,7 @@ public final class Experiment {
       throw new BadInputException(runDir + ": a DL4J control run (control.type = " + ControlExperiment.type(s)
           + ") keeps no checkpoint and cannot be resumed; start it again");
     }
+    org.anisoscope.device.Devices.check(s.device().device()); // before anything in the run directory changes
     ModalityData data = Modalities.loadForResume(s, run.path());
     ResumeData.check(run, data, allowDataChange, out);
     int stale = run.removeStaleTemporaryFiles();
