@@ -99,6 +99,8 @@ public final class DeviceTraining implements AutoCloseable {
   }
 
   private static DeviceModel.Tokens tokens(Batch b) {
+    Preconditions.checkArgument(b.tokens() != null && b.inputs() == null && b.masked() == null,
+        "the device model reads token batches (no float inputs, no masked-input positions)");
     return new DeviceModel.Tokens(b.size(), b.seq(), b.tokens(), b.targets(), b.padding());
   }
 

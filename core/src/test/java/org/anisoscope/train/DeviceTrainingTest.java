@@ -132,6 +132,42 @@ class DeviceTrainingTest {
     }
   }
 
+  /** Key padding (the device's key mask against the ND4J model's −1e9 bias): the same loss and gradients. */
+  @Test
+  void paddedKeysGiveTheNd4jModelsLossAndGradients() {
+    Settings s = settings("masked-lm");
+    Batch clean = batch(s, 2);
+    boolean[] padding = new boolean[clean.positions()];
+    int[] targets = clean.targets().clone();
+    for (int i = 0; i < padding.length; i++) {
+      int t = i % clean.seq();
+      padding[i] = i / clean.seq() == 1 ? t >= 20 : i / clean.seq() == 3 && t >= 5; // two sequences end early
+      targets[i] = padding[i] ? Batch.IGNORE : targets[i];
+    }
+    Batch b = new Batch(clean.size(), clean.seq(), clean.tokens(), targets, null, null, padding, null, null);
+    Network host = network(s);
+    double hostLoss = host.forwardBackward(b).loss();
+    try (DeviceTraining dev = new DeviceTraining(new CpuDevice(), network(s), s.train(), s.run().seed())) {
+      double devLoss = dev.forwardBackward(b, 2).loss();
+      assertEquals(hostLoss, devLoss, 1e-5 * hostLoss);
+      Map<String, float[]> grads = dev.gradients();
+      for (Param p : host.params().params()) {
+        float[] expected = p.grad().dup().data().asFloat();
+        float[] actual = grads.get(p.name());
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+          scale = Math.max(scale, Math.abs(expected[i]));
+          diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(diff <= 1e-4 * scale + 1e-9, p.name() + ": max |Δ| " + diff + " vs max |g| " + scale);
+      }
+      // the mask acts: without it the loss differs
+      Batch unpadded = new Batch(clean.size(), clean.seq(), clean.tokens(), targets);
+      assertTrue(Math.abs(dev.forwardBackward(unpadded, 2).loss() - devLoss) > 1e-4);
+    }
+  }
+
   @Test
   void probeHooksMatchTheNd4jModel() {
     Settings s = settings("causal-lm");
