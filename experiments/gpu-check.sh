@@ -20,7 +20,8 @@
 #         replayed on the GPU (DeviceCheck --replay): every loss within 1e-4 relative with TF32 off (TF32: shown);
 #      b. configs/gpt2-small.conf's shape (12 layers, 12 heads, d 768, context 1024, vocab 50257, batch 8): 10
 #         timed training steps on random tokens, tokens/s and MFU (6N + 12·L·d·T FLOPs per token) against the GPU's
-#         dense FP32 and TF32 peaks (DeviceCheck --bench; FP32 and TF32);
+#         dense FP32 and TF32 peaks (DeviceCheck --bench; FP32 and TF32); then PyTorch's GPT at the same shape
+#         (benchmarks/torch_gpt.py bench --device cuda) when python3 imports torch with CUDA;
 #      c. char-lm.conf end to end on the CPU and with model.device=cuda (ND4J's JavaCPP 1.5.7 with the presets:
 #         the "mixed" classpath), wall times, and the two probe tables' cos_mean rows within 0.02 absolute
 #         (DeviceCheck --compare-probes): float32 sums in another order drift apart over 450 steps, while the effects
@@ -99,7 +100,8 @@ if [[ "$MODE" == bundle ]]; then
   echo "recording the first 20 steps of char-lm on the CPU (ND4J model and cpu-device)..." >&2
   java $VECTOR_API -cp "$EXP_CP" org.anisoscope.cli.GpuCheckRecord "$BUNDLE/steps.bin" 20 \
     "$ROOT/configs/char-lm.conf" | tee "$BUNDLE/steps-record.log" >&2
-  mkdir -p "$BUNDLE/configs"
+  mkdir -p "$BUNDLE/configs" "$BUNDLE/benchmarks"
+  cp "$ROOT/benchmarks/torch_gpt.py" "$ROOT/benchmarks/gpt_model.py" "$BUNDLE/benchmarks/"
   cp "$ROOT/configs/base.conf" "$ROOT/configs/gpt2-small.conf" "$ROOT/configs/char-lm.conf" "$BUNDLE/configs/"
   rm -rf "$BUNDLE/app" "$BUNDLE/char-lm-cpu-probes.csv"
   if [[ -n "$CPU_PROBES" ]]; then cp "$CPU_PROBES" "$BUNDLE/char-lm-cpu-probes.csv"; fi
@@ -158,6 +160,19 @@ check "steps fp32" "$MATCHED" --replay "$LOG/steps.bin"
 check "steps tf32" "$MATCHED" --replay "$LOG/steps.bin" --tf32
 check "gpt2-small fp32" "$MATCHED" --bench "$ROOT/configs/gpt2-small.conf"
 check "gpt2-small tf32" "$MATCHED" --bench "$ROOT/configs/gpt2-small.conf" --tf32
+PEER="$ROOT/benchmarks/torch_gpt.py"
+torchpeer() { # [--tf32]: PyTorch's GPT (benchmarks/torch_gpt.py) at gpt2-small.conf's shape, when python3 has CUDA torch
+  local f="$LOG/model-torch-gpt2-small${1:+-tf32}.log"
+  if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
+    echo "== PyTorch peer, gpt2-small shape ${1:-fp32}" | tee "$f"
+    timeout 300 python3 "$PEER" bench --device cuda --layers 12 --heads 12 --d-model 768 --d-ff 3072 \
+      --context 1024 --batch 8 --vocab 50257 --steps 10 --warmup 2 --threads 4 ${1:-} 2>&1 | tail -n 4 | tee -a "$f"
+  else
+    echo "no PyTorch peer: python3 cannot import torch with CUDA" | tee "$f"
+  fi
+}
+torchpeer
+torchpeer --tf32
 # c. char-lm end to end, CPU then GPU; the GPU run's classpath: the application (JavaCPP 1.5.7) + the cuda module
 GPU_APP_CP="$EXP_CP:$ROOT/cuda/target/classes:$(fetch org.bytedeco:cuda:$PRESETS):$(fetch \
   org.bytedeco:cuda:$PRESETS:linux-x86_64)"
