@@ -23,6 +23,8 @@ import org.anisoscope.device.StepRecord;
  *   DeviceCheck --bench CONFIG [--tf32] [--steps N]    training steps of CONFIG's model shape on random tokens:
  *                                                     tokens/s and MFU against the GPU's FP32 / TF32 peak
  *   DeviceCheck --compare-probes CPU_CSV GPU_CSV TOL   cos_mean rows of two probes.csv files, |Δ| at most TOL
+ *   DeviceCheck --mfu CONFIG TOKENS_PER_S GPU_NAME [--tf32]   the MFU of a throughput measured elsewhere (the
+ *                                                     PyTorch peer) for CONFIG's shape
  * </pre>
  * Exit 0 when the check passed, 1 when it failed, 2 on bad arguments.
  */
@@ -53,6 +55,10 @@ public final class DeviceCheck {
     } else if (a.size() >= 2 && a.get(0).equals("--bench")) {
       int steps = a.contains("--steps") ? Integer.parseInt(a.get(a.indexOf("--steps") + 1)) : 10;
       bench(Path.of(a.get(1)), open(cpu, tf32), steps);
+      code = 0;
+    } else if (a.size() >= 4 && a.get(0).equals("--mfu")) {
+      DeviceShape s = shape(config(Path.of(a.get(1))));
+      System.out.println("  " + mfu(s, Double.parseDouble(a.get(2)), a.get(3), tf32));
       code = 0;
     } else if (a.size() == 4 && a.get(0).equals("--compare-probes")) {
       code = compareProbes(Path.of(a.get(1)), Path.of(a.get(2)), Double.parseDouble(a.get(3))) ? 0 : 1;
@@ -172,19 +178,27 @@ public final class DeviceCheck {
       device.synchronize();
       double seconds = (System.nanoTime() - t0) / 1e9;
       double tokensPerS = (double) steps * batch * seq / seconds;
-      double flops = s.flopsPerToken(seq) * tokensPerS;
-      Peak peak = Peak.of(name);
-      double peakFlops = peak == null ? Double.NaN : (tf32 ? peak.tf32() : peak.fp32()) * 1e12;
       System.out.printf(Locale.ROOT, "bench %s on %s (tf32=%s): %d layers, %d heads, d %d, context %d, vocab %d, "
           + "%,d parameters, batch %d x %d%n", configFile.getFileName(), name, tf32, s.layers(), s.heads(),
           s.dModel(), s.context(), s.vocab(), s.parameterCount(), batch, seq);
-      System.out.printf(Locale.ROOT, "  %d steps in %.2f s: %.0f ms/step, %,.0f tokens/s, %.1f TFLOP/s model FLOPs "
-          + "(6N + 12·L·d·T = %.3g FLOP/token), MFU %s of the %s peak (%s TFLOP/s); last loss %.4f%n", steps,
-          seconds, 1000 * seconds / steps, tokensPerS, flops / 1e12, s.flopsPerToken(seq),
-          peak == null ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * flops / peakFlops),
-          tf32 ? "TF32" : "FP32", peak == null ? "unknown for this GPU" : String.format(Locale.ROOT, "%.1f",
-              peakFlops / 1e12), loss);
+      System.out.printf(Locale.ROOT, "  %d steps in %.2f s: %.0f ms/step, %,.0f tokens/s (6N + 12·L·d·T = %.3g "
+          + "FLOP/token); last loss %.4f%n", steps, seconds, 1000 * seconds / steps, tokensPerS,
+          s.flopsPerToken(seq), loss);
+      System.out.println("  " + mfu(s, tokensPerS, name, tf32));
     }
+  }
+
+  /** "MFU x % of the FP32/TF32 peak (y TFLOP/s)" of {@code tokensPerS} on GPU {@code gpuName}. */
+  static String mfu(DeviceShape s, double tokensPerS, String gpuName, boolean tf32) {
+    double flops = s.flopsPerToken(s.context()) * tokensPerS;
+    Peak peak = Peak.of(gpuName);
+    if (peak == null) {
+      return String.format(Locale.ROOT, "%.1f TFLOP/s model FLOPs; MFU n/a (no peak known for %s)", flops / 1e12,
+          gpuName);
+    }
+    double p = (tf32 ? peak.tf32() : peak.fp32()) * 1e12;
+    return String.format(Locale.ROOT, "%.1f TFLOP/s model FLOPs, MFU %.1f %% of the %s peak (%.1f TFLOP/s)",
+        flops / 1e12, 100 * flops / p, tf32 ? "TF32" : "FP32", p / 1e12);
   }
 
   /** Dense peak throughput (TFLOP/s) of NVIDIA data-center GPUs from their data sheets (TF32 without sparsity). */

@@ -104,6 +104,13 @@ class DeviceCheckTest {
     // GPT-2 small by nanoGPT's count: 124M parameters with the 50257-token table and 1024 positions
     DeviceShape g = DeviceCheck.shape(DeviceCheck.config(Path.of("../configs/gpt2-small.conf")));
     assertEquals(124_439_808L, g.parameterCount());
+    // nanoGPT's estimate: 6·(N − position table) + 12·L·d·T per token
+    double perToken = 6.0 * (124_439_808L - 1024 * 768) + 12.0 * 12 * 768 * 1024;
+    assertEquals(perToken, g.flopsPerToken(1024), 1e-6 * perToken);
+    String half = DeviceCheck.mfu(g, 0.5 * 67e12 / perToken, "NVIDIA H200", false);
+    assertTrue(half.contains("MFU 50.0 % of the FP32 peak (67.0 TFLOP/s)"), half);
+    assertTrue(DeviceCheck.mfu(g, 0.5 * 494.7e12 / perToken, "NVIDIA H100 80GB HBM3", true).contains("MFU 50.0 %"));
+    assertTrue(DeviceCheck.mfu(g, 1000, "Some GPU", false).contains("MFU n/a"));
   }
 
   @Test
