@@ -31,7 +31,7 @@ class GpuSelfTestRecordTest {
         }
       }
     }
-    assertEquals(48, names.size(), names.toString());
+    assertEquals(52, names.size(), names.toString());
     assertTrue(names.contains("attention causal masked dq") && names.contains("adamw p")
         && names.contains("dropout mask") && names.contains("add") && names.contains("fill"), names.toString());
   }
