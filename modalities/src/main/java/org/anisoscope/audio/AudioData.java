@@ -5,6 +5,8 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.BatchSource;
 import org.anisoscope.files.BadInputException;
+import org.anisoscope.model.ConvPositionEmbedding;
+import org.anisoscope.model.FrontendFactory;
 import org.anisoscope.model.PatchEmbedding;
 import org.anisoscope.objective.MaskedCluster;
 import org.anisoscope.objective.MaskedRegression;
@@ -65,6 +67,10 @@ public final class AudioData implements ModalityData {
     k.intIn(P + "kmeans-frames", 100, 10_000_000);
     k.intIn(P + "kmeans-iterations", 1, 1000);
     k.intIn(P + "train-limit", 0, Integer.MAX_VALUE);
+    int conv = k.intIn(P + "pos-conv-kernel", 0, 1001);
+    if (conv % 2 == 0 && conv != 0) {
+      throw k.invalid(P + "pos-conv-kernel", "0 (off) or an odd number of taps (a centred kernel)");
+    }
     if (!Set.of(MaskedRegression.NAME, MaskedCluster.NAME, Wav2VecContrastive.NAME).contains(s.objective())) {
       throw k.invalid("anisoscope.objective.type", "wav2vec-contrastive, masked-regression or masked-cluster for "
           + "data.modality = audio");
@@ -135,8 +141,9 @@ public final class AudioData implements ModalityData {
       case MaskedCluster.NAME -> MaskedCluster.factory(kmeans.k());
       default -> Wav2VecContrastive.factory(k.config().getInt(P + "distractors"), s.temperature());
     };
-    return new Network(s.model().toConfig(0), PatchEmbedding.factory(features.width(), false), objective,
-        s.run().seed());
+    FrontendFactory frontend = ConvPositionEmbedding.factory(PatchEmbedding.factory(features.width(), false),
+        k.config().getInt(P + "pos-conv-kernel"));
+    return new Network(s.model().toConfig(0), frontend, objective, s.run().seed());
   }
 
   @Override
