@@ -159,11 +159,13 @@ public final class ConvPositionEmbedding implements Frontend {
     return Nd4j.toFlattened('c', a.castTo(DataType.DOUBLE)).toDoubleVector();
   }
 
-  static double gelu(double x) {
+  /** GELU, tanh approximation. */
+  public static double gelu(double x) {
     return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
   }
 
-  static double geluGrad(double x) {
+  /** d GELU / dx of {@link #gelu}. */
+  public static double geluGrad(double x) {
     double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
     double th = Math.tanh(u);
     return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
