@@ -2,8 +2,8 @@
 # GPU checks of the CUDA device layer (issue 20), all in one go; everything is logged under a directory it prints.
 #   experiments/gpu-check.sh [--log DIR] [--cuda 13|12]  on a machine with Java 17, Maven and an NVIDIA GPU
 #   experiments/gpu-check.sh --bundle DIR [--cuda 13|12] [--with-app [--cpu-probes runs/X/probes.csv]]
-#                                   here, without a GPU: builds DIR (56 MB; --with-app adds the application's 247 MB
-#                                   of jars for char-lm end to end; --cpu-probes takes the CPU side of its probe
+#                                   here, without a GPU: builds DIR (56 MB; --with-app 321 MB: it adds the application
+#                                   and ND4J for char-lm end to end; --cpu-probes takes the CPU side of its probe
 #                                   comparison from a finished CPU run of char-lm.conf instead of running it there)
 #                                   to copy to a GPU machine that has neither Maven nor a network
 #   bash DIR/run.sh [LOGDIR [PARTS]]                   on that GPU machine (LOGDIR defaults to DIR/logs; PARTS:
