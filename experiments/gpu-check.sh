@@ -34,7 +34,9 @@
 # run.sh finds libcudart, libnvrtc and libcublas of that major version under /usr and /opt and puts their folders
 # on LD_LIBRARY_PATH. To use the device tool: echo /.gpu-bundle/ >> .git/info/exclude;
 # experiments/gpu-check.sh --bundle .gpu-bundle; then run with carry [".gpu-bundle"] and the command
-# "bash .gpu-bundle/run.sh $OUT".
+# "bash .gpu-bundle/run.sh $OUT selftest,steps,bench" (the 56 MB bundle fits the tool's 64 MiB carry; a
+# --with-app bundle does not, so char-lm end to end needs a machine it can be copied to, or full mode). The parts
+# can also run in separate calls: "bash .gpu-bundle/run.sh $OUT steps", then "... bench".
 set -euo pipefail
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
