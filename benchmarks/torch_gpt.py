@@ -41,6 +41,8 @@ def parse_args(argv):
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--dropout", type=float, default=0.0)
     b.add_argument("--untied", action="store_true", help="separate lm_head.W instead of the tied wte")
+    b.add_argument("--device", default="cpu", help="cpu or cuda (experiments/gpu-check.sh: the GPU peer)")
+    b.add_argument("--tf32", action="store_true", help="cuda: allow TF32 tensor cores in matmuls")
 
     p = sub.add_parser("parity", help="compare logits and loss with the Java model's on the same weights")
     p.add_argument("--weights", required=True, help="folder with <java-name>.npy, tokens.npy, targets.npy, "
@@ -115,12 +117,17 @@ def bench(args, torch, gm):
     torch.manual_seed(args.seed)
     cfg = gm.GPTConfig(vocab=args.vocab, layers=args.layers, heads=args.heads, d_model=args.d_model,
                        d_ff=args.d_ff, context=args.context, dropout=args.dropout, tie=not args.untied)
-    model = gm.GPT(cfg)
+    dev = torch.device(args.device)
+    cuda = dev.type == "cuda"
+    if cuda:  # FP32 products unless --tf32 (PyTorch's default for matmul is no TF32 since 1.12)
+        torch.backends.cuda.matmul.allow_tf32 = args.tf32
+        torch.backends.cudnn.allow_tf32 = args.tf32
+    model = gm.GPT(cfg).to(dev)
     model.train()
     opt = gm.make_optimizer(model, lr=1e-3, beta2=0.99, weight_decay=0.1)
     gen = torch.Generator().manual_seed(args.seed)
     total = args.warmup + args.steps
-    data = torch.randint(args.vocab, (total, 2, args.batch, args.context), generator=gen)  # tokens, targets
+    data = torch.randint(args.vocab, (total, 2, args.batch, args.context), generator=gen).to(dev)  # tokens, targets
     blas = detect_blas(torch)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"config: {cfg} params={n_params}")
@@ -135,6 +142,8 @@ def bench(args, torch, gm):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
+        if cuda:
+            torch.cuda.synchronize()
         ms = (time.perf_counter() - start) * 1e3
         if step >= args.warmup:
             times.append(ms)
@@ -142,8 +151,9 @@ def bench(args, torch, gm):
     med = statistics.median(times)
     print(f"min {min(times):.1f} ms  max {max(times):.1f} ms  mean {statistics.mean(times):.1f} ms")
     tokens_per_s = args.batch * args.context / (med / 1e3)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak RSS (Linux: KiB)
-    print(f"torch: ms_per_step={med:.1f} tokens_per_s={tokens_per_s:.0f} threads={torch.get_num_threads()} blas={blas} "
+    where = f"device={torch.cuda.get_device_name(dev)} tf32={args.tf32}" if cuda else f"blas={blas}"
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak RSS of the process (Linux: KiB)
+    print(f"torch: ms_per_step={med:.1f} tokens_per_s={tokens_per_s:.0f} threads={torch.get_num_threads()} {where} "
           f"rss_mb={rss_mb:.0f}")
     return 0
 

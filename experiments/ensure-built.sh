@@ -10,6 +10,12 @@ if [[ -z "${ANISOSCOPE_CP:-}" ]] && [[ ! -f "$STAMP" || -n "$(find "$ROOT/pom.xm
   touch "$STAMP"
 fi
 CP="${ANISOSCOPE_CP:-$ROOT/experiments/target/classes:$ROOT/experiments/target/lib/*}"
+# model.device = cuda: after mvn -Pcuda package, the cuda module and JavaCPP's CUDA presets join the class path (the
+# CUDA device is found through ServiceLoader; without them model.device = cuda is a one-line error). JavaCPP stays
+# ND4J's 1.5.7, first on the path.
+if [[ -z "${ANISOSCOPE_CP:-}" && -f "$ROOT/cuda/target/classes/META-INF/services/org.anisoscope.device.DeviceProvider" ]]; then
+  CP="$CP:$ROOT/cuda/target/classes$(ls "$ROOT"/cuda/target/lib/cuda-*.jar 2>/dev/null | sed 's/^/:/' | tr -d '\n')"
+fi
 # The fused CPU kernels use the JDK's vector API, an incubator module in Java 17 (the JVM says so in one
 # "WARNING: Using incubator modules" line at start). Without it the model falls back to ND4J's ops (slower).
 VECTOR_API="--add-modules jdk.incubator.vector"

@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # GPU checks of the CUDA device layer (issue 20), all in one go; everything is logged under a directory it prints.
 #   experiments/gpu-check.sh [--log DIR] [--cuda 13|12]  on a machine with Java 17, Maven and an NVIDIA GPU
-#   experiments/gpu-check.sh --bundle DIR [--cuda 13|12]  here, without a GPU: builds DIR (about 50 MB) to copy to
-#                                                      a GPU machine that has neither Maven nor a network
-#   bash DIR/run.sh [LOGDIR]                           on that GPU machine (LOGDIR defaults to DIR/logs)
+#   experiments/gpu-check.sh --bundle DIR [--cuda 13|12] [--with-app [--cpu-probes runs/X/probes.csv]]
+#                                   here, without a GPU: builds DIR (56 MB; --with-app 321 MB: it adds the application
+#                                   and ND4J for char-lm end to end; --cpu-probes takes the CPU side of its probe
+#                                   comparison from a finished CPU run of char-lm.conf instead of running it there)
+#                                   to copy to a GPU machine that has neither Maven nor a network
+#   bash DIR/run.sh [LOGDIR [PARTS]]                   on that GPU machine (LOGDIR defaults to DIR/logs; PARTS:
+#                                                      selftest,steps,bench,charlm, default all)
 # What runs on the GPU:
 #   1. GpuSelfTest: every CUDA kernel and the cuBLAS products against CpuDevice on the same seeded random inputs
 #      (max relative error of each, FP32 and TF32), and the time of a 4096³ FP32 GEMM. The CPU results are
 #      recorded first (--record, on the CPU) and compared on the GPU (--golden): ND4J's CPU natives need JavaCPP
 #      1.5.7, the CUDA presets ship with 1.5.12/1.5.13, and one JVM holds one JavaCPP. The GPU side runs twice:
 #      with the presets' own JavaCPP ("matched") and with ND4J's 1.5.7 ("mixed": the classpath the model will use).
-#   2. Once the model is wired to the device layer (model.device = cpu | cuda; NOT YET): the same 20 steps on CPU
-#      and GPU with one seed, every loss within 1e-4 relative (TF32 off); a GPT-2-small-sized config (12 layers,
-#      12 heads, d 768, context 1024) with tokens/s and MFU against the GPU's FP32/TF32 peak; char-lm.conf end to
-#      end on cuda, its probe table against the CPU run's. Until then these print SKIPPED.
+#   2. The model on the device layer (model.device = cuda):
+#      a. the first 20 steps of char-lm.conf on the CPU (the ND4J model and the device model on CpuDevice, which
+#         must agree to 1e-4), recorded (GpuCheckRecord: initial weights, batches, learning rates, losses) and
+#         replayed on the GPU (DeviceCheck --replay): every loss within 1e-4 relative with TF32 off (TF32: shown);
+#      b. configs/gpt2-small.conf's shape (12 layers, 12 heads, d 768, context 1024, vocab 50257, batch 8): 10
+#         timed training steps on random tokens, tokens/s and MFU (6N + 12·L·d·T FLOPs per token) against the GPU's
+#         dense FP32 and TF32 peaks (DeviceCheck --bench; FP32 and TF32); then PyTorch's GPT at the same shape
+#         (benchmarks/torch_gpt.py bench --device cuda) when python3 imports torch with CUDA;
+#      c. char-lm.conf end to end on the CPU and with model.device=cuda (ND4J's JavaCPP 1.5.7 with the presets:
+#         the "mixed" classpath), wall times, and the two probe tables' cos_mean rows within 0.02 absolute
+#         (DeviceCheck --compare-probes): float32 sums in another order drift apart over 450 steps, while the effects
+#         the probe measures are differences of 0.1 and more (char-lm.conf's header). The bundle runs c only when
+#         built --with-app (ND4J's CPU natives, 87 MB, and the rest of the application).
 # The bundle: DIR holds a jlink'd Java 17 runtime, the classes, Guava, JavaCPP and the CUDA presets' Java and JNI
 # jars (no CUDA library: those come from the GPU machine), and the recorded CPU results. --cuda 13 (default) picks
 # the presets 13.1-9.19-1.5.13 for a machine whose CUDA libraries are CUDA 13's (the lent H200 image: driver 580,
@@ -21,7 +34,9 @@
 # run.sh finds libcudart, libnvrtc and libcublas of that major version under /usr and /opt and puts their folders
 # on LD_LIBRARY_PATH. To use the device tool: echo /.gpu-bundle/ >> .git/info/exclude;
 # experiments/gpu-check.sh --bundle .gpu-bundle; then run with carry [".gpu-bundle"] and the command
-# "bash .gpu-bundle/run.sh $OUT".
+# "bash .gpu-bundle/run.sh $OUT selftest,steps,bench" (the 56 MB bundle fits the tool's 64 MiB carry; a
+# --with-app bundle does not, so char-lm end to end needs a machine it can be copied to, or full mode). The parts
+# can also run in separate calls: "bash .gpu-bundle/run.sh $OUT steps", then "... bench".
 set -euo pipefail
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -32,11 +47,15 @@ MODE=full
 LOG=""
 BUNDLE=""
 CUDA_MAJOR=13
+WITH_APP=0
+CPU_PROBES=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bundle) MODE=bundle; BUNDLE="${2:?--bundle needs a directory}"; shift 2 ;;
     --cuda) CUDA_MAJOR="${2:?--cuda needs 12 or 13}"; shift 2 ;;
     --log) LOG="${2:?--log needs a directory}"; shift 2 ;;
+    --with-app) WITH_APP=1; shift ;;
+    --cpu-probes) CPU_PROBES="${2:?--cpu-probes needs a probes.csv}"; shift 2 ;;
     *) echo "gpu-check: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +69,7 @@ export MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}"
 echo "building the cuda module (mvn -Pcuda package, tests skipped)..." >&2
 (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Pcuda -DskipTests package) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 CPU_CP="$ROOT/cuda/target/classes:$ROOT/cuda/target/lib/*"
+EXP_CP="$ROOT/experiments/target/classes:$ROOT/experiments/target/lib/*"
 VECTOR_API="--add-modules jdk.incubator.vector"
 M2="${M2_REPO:-$HOME/.m2/repository}"
 
@@ -72,10 +92,26 @@ if [[ "$MODE" == bundle ]]; then
   echo "recording the CPU results..." >&2
   java $VECTOR_API -cp "$CPU_CP" org.anisoscope.cuda.GpuSelfTest --record "$BUNDLE/golden.bin" >&2
   echo "linking a Java runtime..." >&2
-  jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-debug --no-header-files \
+  MODULES=java.base,java.logging,java.management,jdk.unsupported
+  if [[ "$WITH_APP" == 1 ]]; then MODULES=java.se,jdk.unsupported,jdk.incubator.vector; fi
+  jlink --add-modules "$MODULES" --strip-debug --no-header-files \
     --no-man-pages --compress=2 --output "$BUNDLE/jre" 2>&1 | grep -v 'incubator' >&2 || true
   cp -r "$ROOT/core/target/classes/." "$ROOT/cuda/target/classes/." "$BUNDLE/classes/"
-  cp "$ROOT"/cuda/target/lib/guava-*-jre.jar "$ROOT"/cuda/target/lib/failureaccess-*.jar "$BUNDLE/lib-common/"
+  cp "$ROOT"/cuda/target/lib/guava-*-jre.jar "$ROOT"/cuda/target/lib/failureaccess-*.jar \
+    "$ROOT"/cuda/target/lib/config-*.jar "$BUNDLE/lib-common/"
+  echo "recording the first 20 steps of char-lm on the CPU (ND4J model and cpu-device)..." >&2
+  java $VECTOR_API -cp "$EXP_CP" org.anisoscope.cli.GpuCheckRecord "$BUNDLE/steps.bin" 20 \
+    "$ROOT/configs/char-lm.conf" | tee "$BUNDLE/steps-record.log" >&2
+  mkdir -p "$BUNDLE/configs" "$BUNDLE/benchmarks"
+  cp "$ROOT/benchmarks/torch_gpt.py" "$ROOT/benchmarks/gpt_model.py" "$BUNDLE/benchmarks/"
+  cp "$ROOT/configs/base.conf" "$ROOT/configs/gpt2-small.conf" "$ROOT/configs/char-lm.conf" "$BUNDLE/configs/"
+  rm -rf "$BUNDLE/app" "$BUNDLE/char-lm-cpu-probes.csv"
+  if [[ -n "$CPU_PROBES" ]]; then cp "$CPU_PROBES" "$BUNDLE/char-lm-cpu-probes.csv"; fi
+  if [[ "$WITH_APP" == 1 ]]; then # char-lm end to end: the whole application (ND4J and its natives included)
+    mkdir -p "$BUNDLE/app"
+    cp -r "$ROOT/experiments/target/lib" "$BUNDLE/app/lib"
+    cp -r "$ROOT/experiments/target/classes" "$BUNDLE/app/classes"
+  fi
   cp "$(fetch org.bytedeco:cuda:$PRESETS)" "$(fetch org.bytedeco:cuda:$PRESETS:linux-x86_64)" "$BUNDLE/lib-common/"
   cp "$(fetch org.bytedeco:javacpp:$JAVACPP)" "$(fetch org.bytedeco:javacpp:$JAVACPP:linux-x86_64)" \
     "$BUNDLE/lib-matched/"
@@ -111,13 +147,56 @@ selftest() { # name classpath [tf32]
 selftest "matched fp32" "$MATCHED"
 selftest "matched tf32" "$MATCHED" tf32
 selftest "mixed fp32" "$MIXED"
-# The model checks need model.device (not yet in core's reference.conf): the wiring session adds them here.
-if grep -qE '^[[:space:]]*device[[:space:]]*=' "$ROOT/core/src/main/resources/reference.conf" 2>/dev/null; then
-  echo "gpu-check: model.device exists but the model checks are not written yet (issue 20)" | tee -a "$LOG/model-checks.txt"
-  STATUS=1
-else
-  echo "SKIPPED: 20-step CPU/GPU loss agreement, GPT-2-small tokens/s and MFU, char-lm on cuda (the model is not" \
-    "wired to the device layer yet: no model.device key)" | tee "$LOG/model-checks.txt"
-fi
+# 2. The model on the device layer.
+CONFIG_JAR="$(ls "$ROOT"/cuda/target/lib/config-*.jar | head -1)"
+check() { # name classpath DeviceCheck-arguments...
+  local name="$1" cp="$2"; shift 2
+  local f="$LOG/model-${name// /-}.log"
+  echo "== $name" | tee "$f"
+  if ! java -cp "$cp:$CONFIG_JAR" org.anisoscope.cuda.DeviceCheck "$@" 2>&1 | tee -a "$f"; then STATUS=1; fi
+}
+echo "== recording 20 steps of char-lm on the CPU" | tee "$LOG/steps-record.log"
+java $VECTOR_API -cp "$EXP_CP" org.anisoscope.cli.GpuCheckRecord "$LOG/steps.bin" 20 "$ROOT/configs/char-lm.conf" \
+  2>&1 | tee -a "$LOG/steps-record.log" || STATUS=1
+check "steps fp32" "$MATCHED" --replay "$LOG/steps.bin"
+check "steps tf32" "$MATCHED" --replay "$LOG/steps.bin" --tf32
+check "gpt2-small fp32" "$MATCHED" --bench "$ROOT/configs/gpt2-small.conf"
+check "gpt2-small tf32" "$MATCHED" --bench "$ROOT/configs/gpt2-small.conf" --tf32
+PEER="$ROOT/benchmarks/torch_gpt.py"
+mfu() { java -cp "$MATCHED:$CONFIG_JAR" org.anisoscope.cuda.DeviceCheck --mfu "$ROOT/configs/gpt2-small.conf" "$@"; }
+torchpeer() { # [--tf32]: PyTorch's GPT (benchmarks/torch_gpt.py) at gpt2-small.conf's shape, when python3 has CUDA torch
+  local f="$LOG/model-torch-gpt2-small${1:+-tf32}.log"
+  if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
+    echo "== PyTorch peer, gpt2-small shape ${1:-fp32}" | tee "$f"
+    timeout 300 python3 "$PEER" bench --device cuda --layers 12 --heads 12 --d-model 768 --d-ff 3072 \
+      --context 1024 --batch 8 --vocab 50257 --steps 10 --warmup 2 --threads 4 ${1:-} 2>&1 | tail -n 4 | tee -a "$f"
+    local line; line=$(grep '^torch: ' "$f" | tail -n 1)
+    if [[ -n "$line" ]]; then
+      mfu "$(sed -E 's/.*tokens_per_s=([0-9.]+).*/\1/' <<<"$line")" "$(sed -E 's/.*device=(.*) tf32=.*/\1/' \
+        <<<"$line")" ${1:-} 2>&1 | tee -a "$f"
+    fi
+  else
+    echo "no PyTorch peer: python3 cannot import torch with CUDA" | tee "$f"
+  fi
+}
+torchpeer
+torchpeer --tf32
+# c. char-lm end to end, CPU then GPU; the GPU run's classpath: the application (JavaCPP 1.5.7) + the cuda module
+GPU_APP_CP="$EXP_CP:$ROOT/cuda/target/classes:$(fetch org.bytedeco:cuda:$PRESETS):$(fetch \
+  org.bytedeco:cuda:$PRESETS:linux-x86_64)"
+if [[ "$CUDA_MAJOR" == 12 ]]; then GPU_APP_CP="$GPU_APP_CP:$(fetch org.bytedeco:cuda-redist:$PRESETS:linux-x86_64)"; fi
+charlm() { # name classpath key=value...
+  local name="$1" cp="$2"; shift 2
+  local t0; t0=$(date +%s)
+  echo "== char-lm on $name" | tee "$LOG/char-lm-$name.log"
+  if ! java -Xmx8g $VECTOR_API -Djava.awt.headless=true -cp "$cp" org.anisoscope.cli.Main "$ROOT/configs/char-lm.conf" \
+      run.dir="$LOG/runs" run.name="char-lm-$name" "$@" >>"$LOG/char-lm-$name.log" 2>&1; then STATUS=1; fi
+  tail -n 25 "$LOG/char-lm-$name.log"
+  echo "char-lm on $name: wall $(( $(date +%s) - t0 )) s" | tee -a "$LOG/char-lm-times.txt"
+}
+charlm cpu "$EXP_CP"
+charlm cuda "$GPU_APP_CP" model.device=cuda
+check "char-lm probe tables" "$MATCHED" --compare-probes "$LOG/runs/char-lm-cpu/probes.csv" \
+  "$LOG/runs/char-lm-cuda/probes.csv" 0.02
 echo "gpu-check: status $STATUS, logs in $LOG"
 exit $STATUS

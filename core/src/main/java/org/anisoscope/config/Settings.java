@@ -38,6 +38,7 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
       throw k.invalid("anisoscope.model.dropout", "> 0 for objective.type = contrastive (the two views differ "
           + "only by their dropout masks)");
     }
+    DeviceSettings.read(k, objective, model, modality); // model.device / model.tf32: fails here when unsupported
     ProbeSettings probe = ProbeSettings.read(k);
     if (k.isDefault("anisoscope.probe.hooks")) {
       // The default list asks for every kind of hook; it takes those this model has (no q/k without attention).
@@ -59,6 +60,11 @@ public record Settings(Keys keys, String configName, RunSettings run, ModelSetti
         probe, objective, k.doubleIn("anisoscope.objective.mask-probability", 1e-6, 1.0),
         k.doubleIn("anisoscope.objective.temperature", 1e-4, 100.0),
         modality);
+  }
+
+  /** {@code model.device} and {@code model.tf32} (validated when these settings were read). */
+  public DeviceSettings device() {
+    return DeviceSettings.read(keys, objective, model, modality);
   }
 
   public Config config() {

@@ -15,7 +15,8 @@ package org.anisoscope.device;
  *       {@link #crossEntropy}'s row losses) have a fixed order, so a result does not depend on the launch.</li>
  * </ul>
  *
- * <p>Not yet wired into the model: see ARCHITECTURE.md, "Device layer".
+ * <p>The model's device path ({@code model.device}, {@link DeviceModel}) runs on these operations only; see
+ * ARCHITECTURE.md, "Device layer".
  */
 public interface Device extends AutoCloseable {
 
@@ -97,6 +98,15 @@ public interface Device extends AutoCloseable {
 
   /** out = a ⊙ b over {@code n} elements (out may be a or b). */
   void mul(Buf a, Buf b, Buf out, long n);
+
+  /** out = a + b over {@code n} elements (out may be a or b): the residual connections. */
+  void add(Buf a, Buf b, Buf out, long n);
+
+  /** x ← s·x over {@code n} elements: gradient clipping. */
+  void scale(Buf x, float s, long n);
+
+  /** Every element of {@code x} set to {@code value} (0 clears a gradient even where it held a NaN). */
+  void fill(Buf x, float value);
 
   /**
    * One AdamW step in PyTorch's order (as the CPU kernel): p ← p − lr·wd·mask·p, m ← β₁m + (1−β₁)g,

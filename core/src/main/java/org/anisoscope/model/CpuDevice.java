@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The {@link Device} of the CPU: each operation calls the existing fused CPU kernel ({@link VectorKernels},
  * {@link AttentionKernels}, {@link Kernels}) or OpenBLAS's {@code cblas_sgemm} as {@link Blas} does, unchanged.
  * New code here is only what those kernels lack: the key-padding mask of the softmax (a plain loop, used only when
- * a mask is given), the counter-based dropout mask and an elementwise product.
+ * a mask is given), the counter-based dropout mask and the elementwise product, sum, scaling and fill.
  *
  * <p>Buffers are flat float32 ND4J arrays (plain, offset 0), the form the fused kernels read.
  */
@@ -193,6 +193,29 @@ public final class CpuDevice implements Device {
     for (int i = 0; i < n; i++) {
       os.put(i, as.get(i) * bs.get(i));
     }
+  }
+
+  @Override
+  public void add(Buf a, Buf b, Buf out, long n) {
+    FloatBuffer as = floats(a);
+    FloatBuffer bs = floats(b);
+    FloatBuffer os = floats(out);
+    for (int i = 0; i < n; i++) {
+      os.put(i, as.get(i) + bs.get(i));
+    }
+  }
+
+  @Override
+  public void scale(Buf x, float s, long n) {
+    FloatBuffer xs = floats(x);
+    for (int i = 0; i < n; i++) {
+      xs.put(i, xs.get(i) * s);
+    }
+  }
+
+  @Override
+  public void fill(Buf x, float value) {
+    arr(x).assign(value);
   }
 
   @Override

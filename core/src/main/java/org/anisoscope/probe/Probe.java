@@ -56,6 +56,23 @@ public final class Probe implements AutoCloseable {
     this.labels = ProbeLabels.sequenceClasses(this.batches).orElse(null); // supervised modalities: the class
   }
 
+  /**
+   * Where the activations come from: by default a forward pass of the ND4J model and its live hooks; the device path
+   * ({@code model.device}) runs its own forward pass and copies only {@code names} to the host.
+   */
+  public interface Source {
+    /** Inference forward pass of {@code batch}; at least the hooks {@code names} of it, by name. */
+    Map<String, INDArray> hooks(Batch batch, List<String> names);
+  }
+
+  private Source source; // null: the ND4J model's forward pass
+
+  /** Takes the activations from {@code s} instead of the ND4J model's forward pass. */
+  public Probe withSource(Source s) {
+    this.source = s;
+    return this;
+  }
+
   private final Metric cosMean = Metrics.registry().create("cos_mean");
   private final Metric partition = Metrics.registry().create("partition_iw");
 
@@ -91,8 +108,13 @@ public final class Probe implements AutoCloseable {
       // every probe row is a real position: a padded one would enter the metrics
       com.google.common.base.Preconditions.checkArgument(b.padding() == null,
           "probe batches must not be padded (padded positions would enter the metrics)");
-      model.hidden(b);
-      Map<String, INDArray> live = model.hooks(b.size(), b.seq());
+      Map<String, INDArray> live;
+      if (source != null) {
+        live = source.hooks(b, hooks);
+      } else {
+        model.hidden(b);
+        live = model.hooks(b.size(), b.seq());
+      }
       int rows = b.positions();
       if (posLabels != null) {
         System.arraycopy(labels.labels(b), 0, posLabels, row, rows);

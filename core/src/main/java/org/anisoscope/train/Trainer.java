@@ -44,6 +44,7 @@ public final class Trainer {
   private final PrintStream out;
   private final AdamW adam;
   private final TrainingStep stepper;
+  private final DeviceTraining device; // null: the ND4J model trains (model.device = cpu)
   private final LrSchedule schedule;
   private final int stepsPerEpoch;
   private final long totalSteps;
@@ -71,6 +72,7 @@ public final class Trainer {
     this.seed = settings.run().seed();
     this.adam = AdamW.of(model.params(), ts);
     this.stepper = new TrainingStep(model, adam, ts.gradClip());
+    this.device = DeviceTraining.open(settings, model);
     this.stepsPerEpoch = stepsPerEpoch(ts, data);
     this.totalSteps = (long) stepsPerEpoch * ts.epochs();
     this.schedule = new LrSchedule(ts.lr(), ts.minLr(), ts.warmupSteps(), totalSteps);
@@ -128,11 +130,19 @@ public final class Trainer {
     Checkpoint c = Checkpoint.read(latest);
     try {
       c.restore(model.params(), adam);
+      if (device != null) {
+        device.fromHost(adam);
+      }
     } catch (BadInputException e) {
       throw new BadInputException(latest + ": " + e.getMessage(), e);
     }
     resumeFrom = c;
     return c.step();
+  }
+
+  /** Where training runs: {@code cpu (ND4J)}, or the device's name ({@code cpu}, {@code cuda:<GPU name>}). */
+  public String deviceName() {
+    return device == null ? "cpu (ND4J)" : device.model().device().name();
   }
 
   public long totalSteps() {
@@ -177,6 +187,9 @@ public final class Trainer {
         probe.withTokenGroups(tokenGroups);
       }
       data.probeLabels().ifPresent(probe::withLabels); // a modality's own labels (image classes) for the cone plot
+      if (device != null) {
+        probe.withSource(device.probeSource());
+      }
       if (start == 0) {
         warmUp();
         timedProbe(probe, 0, 0);
@@ -184,6 +197,13 @@ public final class Trainer {
         saveLatest(0, latest);
       }
       loop(start, trainCsv, evalCsv, probe, latest);
+      if (device != null) {
+        device.toHost(adam); // a run stopped between checkpoints (stopAt) leaves the final weights on the host too
+      }
+    } finally {
+      if (device != null) {
+        device.close();  // however training ends; the host store already holds what a caller reads
+      }
     }
     return new Summary(totalSteps, lastValLoss, bestVal, trainSeconds, evalSeconds, probeSeconds, warmupSeconds);
   }
@@ -206,7 +226,8 @@ public final class Trainer {
       long current = step;
       TrainingStep.Result result;
       try {
-        result = stepper.run(batch, lr, () -> afterBackward.accept(model, current));
+        result = device != null ? device.step(batch, lr, step)
+            : stepper.run(batch, lr, () -> afterBackward.accept(model, current));
       } catch (TrainingStep.NonFiniteException e) {
         throw diverged(step + 1, e.getMessage());
       }
@@ -250,7 +271,7 @@ public final class Trainer {
     double weight = 0;
     java.util.Map<String, Double> scalarSums = new java.util.HashMap<>();
     for (Batch b : evalBatches) {
-      LossResult r = model.forward(b, false);
+      LossResult r = device != null ? device.evaluate(b) : model.forward(b, false);
       sum += r.loss() * r.weight();
       weight += r.weight();
       for (java.util.Map.Entry<String, Double> e : r.scalars().entrySet()) {
@@ -268,6 +289,9 @@ public final class Trainer {
     if (loss < bestVal) {
       bestVal = loss;
       if (step > 0) {
+        if (device != null) {
+          device.toHost(adam);
+        }
         Checkpoint.of(step, bestVal, model.params(), adam).write(run.checkpoints().resolve(BEST));
       }
     }
@@ -303,8 +327,13 @@ public final class Trainer {
   private void warmUp() {
     long s0 = System.nanoTime();
     Nd4j.getRandom().setSeed(Seeds.derive(seed, Seeds.DROPOUT, 0));
-    model.forwardBackward(data.train(0));
-    model.params().grads().assign(0);
+    if (device != null) {
+      device.forwardBackward(data.train(0), 0);
+      device.zeroGrads();
+    } else {
+      model.forwardBackward(data.train(0));
+      model.params().grads().assign(0);
+    }
     warmupSeconds += (System.nanoTime() - s0) / 1e9;
   }
 
@@ -318,6 +347,9 @@ public final class Trainer {
 
   /** Writes {@code checkpoints/latest.ckpt}, never with a non-finite state: the last good one is kept instead. */
   private void saveLatest(long step, Path latest) throws IOException {
+    if (device != null) {
+      device.toHost(adam);
+    }
     Checkpoint c = Checkpoint.of(step, bestVal, model.params(), adam);
     if (!c.isFinite()) {
       throw diverged(step, "parameters or optimizer moments are not finite");

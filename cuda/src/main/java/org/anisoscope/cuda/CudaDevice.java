@@ -331,6 +331,21 @@ public final class CudaDevice implements Device {
   }
 
   @Override
+  public void add(Buf a, Buf b, Buf out, long n) {
+    launch("bias.cu", "add", grid(n), 1, BLOCK, args().p(a).p(b).p(out).l(n));
+  }
+
+  @Override
+  public void scale(Buf x, float s, long n) {
+    launch("bias.cu", "scale", grid(n), 1, BLOCK, args().p(x).f(s).l(n));
+  }
+
+  @Override
+  public void fill(Buf x, float value) {
+    launch("bias.cu", "fill", grid(x.length()), 1, BLOCK, args().p(x).f(value).l(x.length()));
+  }
+
+  @Override
   public void adamw(Buf p, Buf g, Buf m, Buf v, Buf mask, float lr, float wd, float b1, float b2, float bc1,
       float bc2, float eps) {
     long n = p.length();

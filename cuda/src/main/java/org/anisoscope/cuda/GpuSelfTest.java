@@ -113,6 +113,42 @@ public final class GpuSelfTest {
     Pair pt = pair(new float[dim * dim]);
     both(d -> d.gemm(true, false, dim, dim, rows, 1f, pa.on(d), 0, dim, pa.on(d), 0, dim, 0f, pt.on(d), 0, dim));
     compare("gemm TN", pt, gemmTol);
+    Pair pn = pair(new float[rows * rows]);
+    both(d -> d.gemm(false, true, rows, rows, dim, 1f, pa.on(d), 0, dim, pa.on(d), 0, dim, 0f, pn.on(d), 0, rows));
+    compare("gemm NT", pn, gemmTol);
+    // the device model's attention: per head, strided-batched products over the B sequences of a [B·T, 3C]
+    // projection (leading dimensions 3C and C, offsets per head), as DeviceModel runs them
+    int sb = 3;
+    int st = 16;
+    int sh = 2;
+    int sd = 8;
+    int hc = sh * sd;
+    long tt = (long) st * st;
+    Pair qkv = pair(random(sb * st * 3 * hc));
+    Pair sp = pair(new float[(int) (sb * sh * tt)]);
+    Pair sy = pair(new float[sb * st * hc]);
+    Pair sdq = pair(new float[sb * st * 3 * hc]);
+    both(d -> {
+      for (int h = 0; h < sh; h++) {
+        d.gemmStridedBatched(sb, false, true, st, st, sd, 1f, qkv.on(d), (long) h * sd, 3 * hc, (long) st * 3 * hc,
+            qkv.on(d), hc + (long) h * sd, 3 * hc, (long) st * 3 * hc, 0f, sp.on(d), h * tt, st, sh * tt);
+      }
+    });
+    compare("gemm heads q k^T", sp, gemmTol);
+    both(d -> {
+      for (int h = 0; h < sh; h++) {
+        d.gemmStridedBatched(sb, false, false, st, sd, st, 1f, sp.on(d), h * tt, st, sh * tt, qkv.on(d),
+            2L * hc + (long) h * sd, 3 * hc, (long) st * 3 * hc, 0f, sy.on(d), (long) h * sd, hc, (long) st * hc);
+      }
+    });
+    compare("gemm heads P v", sy, gemmTol);
+    both(d -> {
+      for (int h = 0; h < sh; h++) {
+        d.gemmStridedBatched(sb, true, false, st, sd, st, 1f, sp.on(d), h * tt, st, sh * tt, sy.on(d), (long) h * sd,
+            hc, (long) st * hc, 0f, sdq.on(d), 2L * hc + (long) h * sd, 3 * hc, (long) st * 3 * hc);
+      }
+    });
+    compare("gemm heads P^T dy", sdq, gemmTol);
     // layer norm
     Pair x = pair(random(rows * dim));
     Pair gamma = pair(random(dim));
@@ -252,6 +288,14 @@ public final class GpuSelfTest {
     compare("adamw p", pp, 1e-6);
     compare("adamw m", pm, 1e-6);
     compare("adamw v", pv, 1e-6);
+    // sums, scaling, fills: exact
+    Pair sum = pair(new float[rows * dim]);
+    both(d -> d.add(x.on(d), dy.on(d), sum.on(d), (long) rows * dim));
+    compare("add", sum, 0);
+    both(d -> d.scale(sum.on(d), 0.37f, (long) rows * dim));
+    compare("scale", sum, 0);
+    both(d -> d.fill(sum.on(d), 0f));
+    compare("fill", sum, 0);
     // norms and finite checks
     float[] bad = random(10000);
     bad[7777] = Float.NaN;

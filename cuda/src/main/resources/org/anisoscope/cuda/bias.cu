@@ -1,4 +1,5 @@
-// Bias rows, column sums (two stages in a fixed order, so sums do not depend on the launch), products.
+// Bias rows, column sums (two stages in a fixed order, so sums do not depend on the launch), products, sums,
+// scaling and fills.
 #include "common.cuh"
 
 extern "C" __global__ void set_rows(float* y, const float* row, int rows, int cols) {
@@ -31,5 +32,23 @@ extern "C" __global__ void colsum_accumulate(const float* partial, float* acc, i
 extern "C" __global__ void mul(const float* a, const float* b, float* out, i64 n) {
   for (i64 i = blockIdx.x * (i64) blockDim.x + threadIdx.x; i < n; i += (i64) gridDim.x * blockDim.x) {
     out[i] = a[i] * b[i];
+  }
+}
+
+extern "C" __global__ void add(const float* a, const float* b, float* out, i64 n) {
+  for (i64 i = blockIdx.x * (i64) blockDim.x + threadIdx.x; i < n; i += (i64) gridDim.x * blockDim.x) {
+    out[i] = a[i] + b[i];
+  }
+}
+
+extern "C" __global__ void scale(float* x, float s, i64 n) {
+  for (i64 i = blockIdx.x * (i64) blockDim.x + threadIdx.x; i < n; i += (i64) gridDim.x * blockDim.x) {
+    x[i] = x[i] * s;
+  }
+}
+
+extern "C" __global__ void fill(float* x, float value, i64 n) {
+  for (i64 i = blockIdx.x * (i64) blockDim.x + threadIdx.x; i < n; i += (i64) gridDim.x * blockDim.x) {
+    x[i] = value;
   }
 }

@@ -31,8 +31,8 @@ class GpuSelfTestRecordTest {
         }
       }
     }
-    assertEquals(45, names.size(), names.toString());
+    assertEquals(52, names.size(), names.toString());
     assertTrue(names.contains("attention causal masked dq") && names.contains("adamw p")
-        && names.contains("dropout mask"), names.toString());
+        && names.contains("dropout mask") && names.contains("add") && names.contains("fill"), names.toString());
   }
 }

@@ -53,6 +53,7 @@ public final class Experiment {
       throw new BadInputException(parent.resolve(name) + ": run directory already exists; "
           + "choose another run.name, resume it with --resume, or set run.overwrite=true");
     }
+    org.anisoscope.device.Devices.check(s.device().device()); // model.device = cuda without the cuda module: exit 2
     ModalityData data = Modalities.load(s);
     int stepsPerEpoch = Trainer.stepsPerEpoch(s.train(), data.batches(s));
     Probe.checkVectorBudget(s, (long) stepsPerEpoch * s.train().epochs(), stepsPerEpoch);
@@ -92,6 +93,7 @@ public final class Experiment {
       throw new BadInputException(runDir + ": a DL4J control run (control.type = " + ControlExperiment.type(s)
           + ") keeps no checkpoint and cannot be resumed; start it again");
     }
+    org.anisoscope.device.Devices.check(s.device().device()); // before anything in the run directory changes
     ModalityData data = Modalities.loadForResume(s, run.path());
     ResumeData.check(run, data, allowDataChange, out);
     int stale = run.removeStaleTemporaryFiles();
@@ -127,6 +129,8 @@ public final class Experiment {
       }
     }
     prov.put("parameters", model.params().count());
+    prov.put("device", trainer.deviceName()); // model.device: "cpu (ND4J)", "cpu-device" or "cuda:<GPU>"
+    prov.put("tf32", s.device().tf32());
     Path provFile = run.file("provenance.json");
     if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
       prov.put("resumed_from_step", Math.max(0, resumedFrom)); // 0: killed before its first checkpoint

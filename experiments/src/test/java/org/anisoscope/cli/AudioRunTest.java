@@ -93,6 +93,19 @@ class AudioRunTest {
     }
   }
 
+  /** An even (uncentred) or negative position-convolution kernel: one line naming the key, exit 2, nothing written. */
+  @Test
+  void aBadPositionConvolutionKernelIsBadInput() throws Exception {
+    Path conf = config(data(), "masked-regression", "log-mel", "conv");
+    for (String bad : new String[] {"4", "-1"}) {
+      int code = run(conf.toString(), "data.audio.pos-conv-kernel=" + bad);
+      String e = err.toString(StandardCharsets.UTF_8).trim();
+      assertEquals(2, code, e);
+      assertTrue(e.contains("data.audio.pos-conv-kernel") && !e.contains("\n"), e);
+      assertFalse(Files.exists(tmp.resolve("runs").resolve("conv")));
+    }
+  }
+
   @Test
   void badAudioFailsInOneLineNamingTheFileAndWritesNothing() throws Exception {
     Path data = data();

@@ -120,7 +120,12 @@ class BadInputTest {
     assertOneLineError(Main.BAD_INPUT, run(tmp.toString()), tmp.toString());
     assertOneLineError(Main.BAD_INPUT, run(good.toString(), "train.epochs=many"), "anisoscope.train.epochs");
     assertOneLineError(Main.BAD_INPUT, run(good.toString(), "probe.hooks=[unclosed"), "probe.hooks");
-    tried += 4;
+    // model.device = cuda: the cuda module is not on this class path; and an objective the device model lacks
+    assertOneLineError(Main.BAD_INPUT, run(good.toString(), "model.device=cuda"), "model.device = cuda",
+        "mvn -Pcuda package");
+    assertOneLineError(Main.BAD_INPUT, run(good.toString(), "model.device=cuda", "model.attention=mixer"),
+        "anisoscope.model.device", "model.attention = mixer");
+    tried += 6;
     assertFalse(Files.exists(tmp.resolve("runs")));
     System.out.println("BadInputTest: " + tried + " bad config inputs");
   }

@@ -5,6 +5,8 @@ import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
 import org.anisoscope.data.BatchSource;
 import org.anisoscope.files.BadInputException;
+import org.anisoscope.model.ConvPositionEmbedding;
+import org.anisoscope.model.FrontendFactory;
 import org.anisoscope.model.PatchEmbedding;
 import org.anisoscope.objective.MaskedCluster;
 import org.anisoscope.objective.MaskedRegression;
@@ -65,6 +67,10 @@ public final class AudioData implements ModalityData {
     k.intIn(P + "kmeans-frames", 100, 10_000_000);
     k.intIn(P + "kmeans-iterations", 1, 1000);
     k.intIn(P + "train-limit", 0, Integer.MAX_VALUE);
+    int conv = k.intIn(P + "pos-conv-kernel", 0, 1001);
+    if (conv % 2 == 0 && conv != 0) {
+      throw k.invalid(P + "pos-conv-kernel", "0 (off) or an odd number of taps (a centred kernel)");
+    }
     if (!Set.of(MaskedRegression.NAME, MaskedCluster.NAME, Wav2VecContrastive.NAME).contains(s.objective())) {
       throw k.invalid("anisoscope.objective.type", "wav2vec-contrastive, masked-regression or masked-cluster for "
           + "data.modality = audio");
@@ -135,8 +141,9 @@ public final class AudioData implements ModalityData {
       case MaskedCluster.NAME -> MaskedCluster.factory(kmeans.k());
       default -> Wav2VecContrastive.factory(k.config().getInt(P + "distractors"), s.temperature());
     };
-    return new Network(s.model().toConfig(0), PatchEmbedding.factory(features.width(), false), objective,
-        s.run().seed());
+    FrontendFactory frontend = ConvPositionEmbedding.factory(PatchEmbedding.factory(features.width(), false),
+        k.config().getInt(P + "pos-conv-kernel"));
+    return new Network(s.model().toConfig(0), frontend, objective, s.run().seed());
   }
 
   @Override
@@ -154,6 +161,9 @@ public final class AudioData implements ModalityData {
     p.put("speakers", java.util.stream.Stream.concat(split.train().stream(), split.val().stream())
         .map(Utterance::speaker).distinct().count());
     if (kmeans != null) {
+      double[] prior = clusterPrior(corpus.val, kmeans.k());
+      p.put("kmeans_val_majority_share", majority(prior));
+      p.put("kmeans_val_prior_entropy", entropy(prior));
       p.put("kmeans_clusters", kmeans.k());
       p.put("kmeans_iterations", kmeans.iterations());
       p.put("kmeans_inertia", kmeans.inertia());
@@ -188,8 +198,40 @@ public final class AudioData implements ModalityData {
     return String.format(Locale.ROOT, "%d train / %d val utterances (%.1f / %.1f min, split by %s), %s features "
             + "(%d values per 20 ms frame)%s", corpus.train.size(), corpus.val.size(), AudioCorpus.minutes(corpus.train),
         AudioCorpus.minutes(corpus.val), split.bySpeaker() ? "speaker" : "utterance", features.key(),
-        features.width(), kmeans == null ? "" : String.format(Locale.ROOT, "; k-means %d clusters (%d iterations)",
-            kmeans.k(), kmeans.iterations()));
+        features.width(), kmeans == null ? "" : String.format(Locale.ROOT, "; k-means %d clusters (%d iterations; "
+            + "validation frames: majority cluster %.3f, prior entropy %.3f nats)", kmeans.k(), kmeans.iterations(),
+            majority(clusterPrior(corpus.val, kmeans.k())), entropy(clusterPrior(corpus.val, kmeans.k()))));
+  }
+
+  /**
+   * The share of each cluster id among the frames of {@code clips}: what a model that learned only the prior
+   * achieves is its largest share (accuracy) and its entropy (cross-entropy, nats).
+   */
+  static double[] clusterPrior(List<Clip> clips, int k) {
+    double[] share = new double[k];
+    long n = 0;
+    for (Clip c : clips) {
+      for (int id : c.clusters()) {
+        share[id]++;
+        n++;
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      share[i] /= Math.max(1, n);
+    }
+    return share;
+  }
+
+  static double majority(double[] prior) {
+    return java.util.Arrays.stream(prior).max().orElse(0);
+  }
+
+  static double entropy(double[] prior) {
+    double h = 0;
+    for (double p : prior) {
+      h -= p > 0 ? p * Math.log(p) : 0;
+    }
+    return h;
   }
 
   /** The k-means of masked-cluster (null for the other objectives). */
