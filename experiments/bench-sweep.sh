@@ -55,7 +55,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     KV=("model.d-model=$D" "model.d-ff=$((4 * D))" "model.context=$T" "train.batch-size=$B")
     echo "== round $round/$ROUNDS: d_model $D, context $T, batch $B" >&2
     ARGS=(--steps "$STEPS" --warmup-seconds "$WARM" "$CONFIG" "$@" "${KV[@]}")
-    JOUT="$(java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")"
+    JOUT="$(java $JAVA_MEM $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "${ARGS[@]}")"
     LINE="$(grep '^bench:' <<<"$JOUT")"
     PEAK="$(sed -nE 's/^GEMM peak in this run: ([0-9.]+).*/\1/p' <<<"$JOUT")"
     MODEL="$(java -cp "$CP" org.anisoscope.cli.Bench --torch-args "${ARGS[@]}")"

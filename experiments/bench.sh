@@ -18,9 +18,9 @@ ROUNDS=3
 if [[ "${1:-}" == "--vs-torch" ]]; then VS=1; shift; fi
 if [[ "${1:-}" == "--rounds" ]]; then ROUNDS="$2"; shift 2; fi
 source "$(dirname "$0")/ensure-built.sh"
-java_bench() { java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "$@"; }
+java_bench() { java $JAVA_MEM $VECTOR_API -cp "$CP" org.anisoscope.cli.Bench "$@"; }
 if [[ $VS == 0 ]]; then
-  exec java -Xmx3g $VECTOR_API -Danisoscope.timing="$([[ " $* " == *" --sections "* ]] && echo true || echo false)" \
+  exec java $JAVA_MEM $VECTOR_API -Danisoscope.timing="$([[ " $* " == *" --sections "* ]] && echo true || echo false)" \
     -cp "$CP" org.anisoscope.cli.Bench "$@"
 fi
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then

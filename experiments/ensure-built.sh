@@ -16,6 +16,15 @@ CP="${ANISOSCOPE_CP:-$ROOT/experiments/target/classes:$ROOT/experiments/target/l
 if [[ -z "${ANISOSCOPE_CP:-}" && -f "$ROOT/cuda/target/classes/META-INF/services/org.anisoscope.device.DeviceProvider" ]]; then
   CP="$CP:$ROOT/cuda/target/classes$(ls "$ROOT"/cuda/target/lib/cuda-*.jar 2>/dev/null | sed 's/^/:/' | tr -d '\n')"
 fi
+# JVM memory settings for every training/benchmark JVM the scripts start (run.sh, bench.sh, the sweep, parity.sh,
+# untrained-block.sh). The step allocates ~50 MB of short-lived objects per step (ND4J views, boxed vectors) and
+# keeps ~10 MB alive; G1's default young generation (~290 MB here) was touched in full between collections
+# (-Xlog:gc 304M->14M), which made Java's peak RSS larger than the PyTorch peer's at every sweep point. The serial
+# collector with a 32 MB young generation collects ~2x per step in ~1 ms each. Measured 2026-11-29 (bench.sh, loaded
+# 2-core machine, 3 alternated rounds, medians): B 32 x T 128 217.7 ms/step 852 MB (G1 default) -> 211.6 ms 567 MB;
+# B 8 x T 512 261.0 ms 845 MB -> 262.8 ms 563 MB. What remains is mostly ND4J's off-heap activations (malloc
+# arenas; MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_ changed nothing). ANISOSCOPE_JAVA_OPTS replaces all of it.
+JAVA_MEM="${ANISOSCOPE_JAVA_OPTS:--Xmx3g -XX:+UseSerialGC -Xmn32m}"
 # The fused CPU kernels use the JDK's vector API, an incubator module in Java 17 (the JVM says so in one
 # "WARNING: Using incubator modules" line at start). Without it the model falls back to ND4J's ops (slower).
 VECTOR_API="--add-modules jdk.incubator.vector"

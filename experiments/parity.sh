@@ -26,7 +26,7 @@ if [[ -z "$OUT" ]]; then
   CREATED=1
 fi
 rc=0
-java -Xmx3g $VECTOR_API -cp "$CP" org.anisoscope.cli.Parity --out "$OUT" "${ARGS[@]}" || rc=$?
+java $JAVA_MEM $VECTOR_API -cp "$CP" org.anisoscope.cli.Parity --out "$OUT" "${ARGS[@]}" || rc=$?
 if [[ $rc -ne 0 ]]; then
   if [[ $CREATED == 1 ]]; then rmdir "$OUT" 2>/dev/null || true; fi  # only if the export wrote nothing
   exit $rc

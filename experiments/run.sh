@@ -3,4 +3,4 @@
 # Builds the project first when it has not been built or a source file changed since the last build.
 set -euo pipefail
 source "$(dirname "$0")/ensure-built.sh"
-exec java ${ANISOSCOPE_JAVA_OPTS:--Xmx3g} $VECTOR_API -Djava.awt.headless=true -cp "$CP" org.anisoscope.cli.Main "$@"
+exec java $JAVA_MEM $VECTOR_API -Djava.awt.headless=true -cp "$CP" org.anisoscope.cli.Main "$@"

@@ -10,5 +10,5 @@
 # reading: ARCHITECTURE.md, "The untrained-block experiment".
 set -euo pipefail
 source "$(dirname "$0")/ensure-built.sh"
-exec java ${ANISOSCOPE_JAVA_OPTS:--Xmx3g} $VECTOR_API -Djava.awt.headless=true -cp "$CP" \
+exec java $JAVA_MEM $VECTOR_API -Djava.awt.headless=true -cp "$CP" \
   org.anisoscope.mechanism.UntrainedBlockExperiment "$@"
