@@ -27,8 +27,8 @@ final class HtmlPage {
       figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
       figcaption { color: #555; font-size: 0.9em; }
       table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
-      th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; overflow-wrap: anywhere; }
-      th { background: #f5f5f5; }
+      th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; overflow-wrap: break-word; }
+      th { background: #f5f5f5; white-space: nowrap; }
       td:first-child { white-space: nowrap; }
       td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; }
       code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }

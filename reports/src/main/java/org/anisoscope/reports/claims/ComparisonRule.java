@@ -16,11 +16,6 @@ final class ComparisonRule {
   static Outcome judge(String rule, String controlId, List<SeedRun> control, String twinId, List<SeedRun> twin,
       Rules rules) {
     String pair = controlId + " vs " + twinId;
-    Outcome twinAniso = AnisotropyRule.judgeRun(twinId, twin, rules);
-    if (twinAniso.verdict() != Verdict.HOLDS) {
-      return new Outcome(Verdict.INCONCLUSIVE, pair + ": twin not anisotropic by the rule ("
-          + twinAniso.reason() + ")", "");
-    }
     int n = Math.max(control.size(), twin.size());
     List<Verdict> verdicts = new ArrayList<>();
     List<String> values = new ArrayList<>();
@@ -73,6 +68,12 @@ final class ComparisonRule {
         verdicts.add(Verdict.INCONCLUSIVE);
         reasons.add(c.label() + ": lower, but by less than the rule asks");
       }
+    }
+    // the values are shown even when the twin decides the verdict, so the table never hides a measured pair
+    Outcome twinAniso = AnisotropyRule.judgeRun(twinId, twin, rules);
+    if (twinAniso.verdict() != Verdict.HOLDS) {
+      return new Outcome(Verdict.INCONCLUSIVE, pair + ": twin not anisotropic by the rule ("
+          + twinAniso.reason() + ")", String.join("; ", values));
     }
     Verdict verdict = Verdict.everySeed(verdicts);
     String reason = verdict == Verdict.HOLDS ? "" : pair + " " + verdict.label()

@@ -45,6 +45,8 @@ class ComparisonRuleTest {
     Outcome flatTwin = less(r, d(0.05), d(0.15));
     assertEquals(Verdict.INCONCLUSIVE, flatTwin.verdict()); // the twin is not anisotropic: nothing to be less of
     assertTrue(flatTwin.reason().contains("twin not anisotropic"), flatTwin.reason());
+    // the measured pair is still shown, so a reader sees what the verdict was not drawn from
+    assertEquals("c s1 0.050 [0.030, 0.070] / t s1 0.150 [0.130, 0.170] = 0.333", flatTwin.values());
     assertEquals("c s1 0.300 [0.280, 0.320] / t s1 0.800 [0.780, 0.820] = 0.375", less(r, d(0.3), d(0.8)).values());
   }
 
