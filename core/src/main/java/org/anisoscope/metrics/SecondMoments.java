@@ -10,9 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The second moments of one {@link HookVectors} and their eigen-decompositions, shared by the spectral metrics
  * ({@code pc1_share}, {@code eff_rank}, {@code isoscore}, {@code partition_iw}).
  *
- * <p>One pass computes the centred scatter {@code C = Σ (x_i − μ)(x_i − μ)ᵀ} in double precision, one triangle by
- * a symmetric rank-k update ({@link Gram}), O(N·d²/2); the uncentred one follows as {@code XᵀX = C + N μμᵀ}
- * without cancellation (the reverse, {@code XᵀX −
+ * <p>One pass computes the centred scatter {@code C = Σ (x_i − μ)(x_i − μ)ᵀ} with ND4J GEMM in double precision,
+ * O(N·d²); the uncentred one follows as {@code XᵀX = C + N μμᵀ} without cancellation (the reverse, {@code XᵀX −
  * N μμᵀ}, would lose the small centred eigenvalues of strongly anisotropic data, whose mean dominates). The
  * squared singular values of X (centred or not) are the eigenvalues of these matrices, from LAPACK {@code syev}.
  *
@@ -40,8 +39,8 @@ final class SecondMoments {
     d = v.d();
     mean = ColumnMeans.of(v);
     centredScatter = Nd4j.create(DataType.DOUBLE, new long[] {d, d}, 'f'); // [d, d]
-    RowBlocks.forEach(v, mean, (block, first, rows) -> Gram.addLower(block, centredScatter)); // [d, d] lower += XᵀX
-    Gram.mirrorLower(centredScatter); // syev reads the lower triangle; callers of centredScatter() the whole matrix
+    RowBlocks.forEach(v, mean, (block, first, rows) ->
+        Nd4j.gemm(block, block, centredScatter, true, false, 1.0, 1.0)); // [d, rows]·[rows, d]
   }
 
   /** The moments of {@code v}, shared with the previous caller if it asked for the same object. */
