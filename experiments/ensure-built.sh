@@ -20,9 +20,9 @@ fi
 # untrained-block.sh). The step allocates ~50 MB of short-lived objects per step (ND4J views, boxed vectors) and
 # keeps ~10 MB alive; G1's default young generation (~290 MB here) was touched in full between collections
 # (-Xlog:gc 304M->14M), which made Java's peak RSS larger than the PyTorch peer's at every sweep point. The serial
-# collector with a 32 MB young generation collects ~2x per step in ~1 ms each. Measured 2026-11-29 (bench.sh, loaded
-# 2-core machine, 3 alternated rounds, medians): B 32 x T 128 217.7 ms/step 852 MB (G1 default) -> 211.6 ms 567 MB;
-# B 8 x T 512 261.0 ms 845 MB -> 262.8 ms 563 MB. What remains is mostly ND4J's off-heap activations (malloc
+# collector with a 32 MB young generation collects ~2x per step in ~1 ms each. Measured 2026-11-29 (Bench, loaded
+# 2-core machine, 6 alternated rounds, medians): B 32 x T 128 218.9 ms/step 853 MB (G1 default) -> 215.1 ms 566 MB;
+# B 8 x T 512 260.6 ms 848 MB -> 263.0 ms 566 MB (median pair ratio 1.010). What remains is mostly ND4J's off-heap activations (malloc
 # arenas; MALLOC_ARENA_MAX / MALLOC_MMAP_THRESHOLD_ changed nothing). ANISOSCOPE_JAVA_OPTS replaces all of it.
 JAVA_MEM="${ANISOSCOPE_JAVA_OPTS:--Xmx3g -XX:+UseSerialGC -Xmn32m}"
 # The fused CPU kernels use the JDK's vector API, an incubator module in Java 17 (the JVM says so in one
