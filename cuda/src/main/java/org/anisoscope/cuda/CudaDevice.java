@@ -475,14 +475,20 @@ public final class CudaDevice implements Device {
     return ((CudaBuf) b).address();
   }
 
-  /** A FloatPointer at a device address plus an element offset (cuBLAS takes device pointers as FloatPointers). */
-  private static FloatPointer at(Buf b, long offset) {
-    long address = addr(b) + 4 * offset;
-    return new FloatPointer() {
-      {
-        this.address = address;
-      }
-    };
+  /**
+   * A FloatPointer at a device address plus an element offset (cuBLAS takes device pointers as FloatPointers).
+   * A named class, not an anonymous one: inside an anonymous subclass the inherited field {@code address} shadows a
+   * captured local of the same name, and the pointer silently stayed null (cuBLAS answered status 7).
+   */
+  static FloatPointer at(Buf b, long offset) {
+    return new DevicePointer(addr(b) + 4 * offset);
+  }
+
+  /** A FloatPointer over device memory: JavaCPP reads only its address; nothing is allocated or freed. */
+  static final class DevicePointer extends FloatPointer {
+    DevicePointer(long deviceAddress) {
+      this.address = deviceAddress;
+    }
   }
 
   private static Args args() {

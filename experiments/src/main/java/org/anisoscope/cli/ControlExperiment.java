@@ -129,12 +129,14 @@ final class ControlExperiment {
     prov.put("final_val_acc", summary.finalValAcc());
     prov.finish("finished");
     prov.write(provFile);
-    Path report = RunReport.write(run.path());
+    Path report = RunReport.writeOrWarn(run.path(), out);
     printAnisotropy(run.path());
     out.printf(Locale.ROOT, "done: final val loss %.4f, val acc %.4f; train %.1f s, eval %.1f s, probe %.1f s%n",
         summary.finalValLoss(), summary.finalValAcc(), summary.trainSeconds(), summary.evalSeconds(),
         summary.probeSeconds());
-    out.println("report: " + report);
+    if (report != null) {
+      out.println("report: " + report);
+    }
     return run.path();
   }
 

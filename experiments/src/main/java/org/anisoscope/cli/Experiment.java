@@ -178,14 +178,16 @@ public final class Experiment {
       out.println(sample);
       out.println("----");
     }
-    Path report = RunReport.write(run.path());
+    Path report = RunReport.writeOrWarn(run.path(), out);
     printAnisotropy(run.path(), s.model().layers());
     out.printf(Locale.ROOT, "done: final val loss %.4f (best %.4f); train %.1f s, eval %.1f s, probe %.1f s "
             + "(%.1f %% of the run), JIT warm-up %.1f s%n", summary.finalValLoss(), summary.bestValLoss(),
         summary.trainSeconds(), summary.evalSeconds(), summary.probeSeconds(),
         100 * summary.probeSeconds() / (summary.trainSeconds() + summary.evalSeconds() + summary.probeSeconds()
             + summary.warmupSeconds()), summary.warmupSeconds());
-    out.println("report: " + report);
+    if (report != null) {
+      out.println("report: " + report);
+    }
     return run.path();
   }
 

@@ -48,6 +48,26 @@ public final class RunReport {
     return out;
   }
 
+  /**
+   * {@link #write}, for the end of a training run: a Java runtime that cannot draw text (a headless machine without
+   * the system font libraries, e.g. {@code libharfbuzz.so.0} for a JDK built against it) gets a one-line warning on
+   * {@code out} instead of failing a run whose CSV files are already complete. Returns the report's path, or null
+   * when it was not drawn.
+   */
+  public static Path writeOrWarn(Path runDir, java.io.PrintStream out) {
+    return writeOrWarn(runDir, out, RunReport::write);
+  }
+
+  static Path writeOrWarn(Path runDir, java.io.PrintStream out, java.util.function.Function<Path, Path> writer) {
+    try {
+      return writer.apply(runDir);
+    } catch (LinkageError | java.awt.AWTError e) {
+      out.println("report: not drawn: this Java runtime cannot render text (" + e + "); the run's CSV files are "
+          + "complete: draw it where fonts work with experiments/report.sh " + runDir);
+      return null;
+    }
+  }
+
   static String render(RunData run) {
     HtmlPage page = new HtmlPage(run.name);
     summary(run, page);

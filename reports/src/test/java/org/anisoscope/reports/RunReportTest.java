@@ -41,6 +41,31 @@ class RunReportTest {
     Locale.setDefault(saved);
   }
 
+  /**
+   * A runtime that cannot load its font libraries (seen on a GPU machine: libfontmanager.so needing
+   * libharfbuzz.so.0) gets one warning line naming the run and the way to draw it later; other failures still throw.
+   */
+  @Test
+  void missingFontLibrariesWarnInsteadOfFailingTheRun() throws Exception {
+    Path run = new SyntheticRun(tmp.resolve("tiny-20250101-100000")).write();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    Path none = RunReport.writeOrWarn(run, out, r -> {
+      throw new UnsatisfiedLinkError("libfontmanager.so: libharfbuzz.so.0: cannot open shared object file");
+    });
+    assertEquals(null, none);
+    String said = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, said.lines().count(), said);
+    assertTrue(said.startsWith("report: not drawn: ") && said.contains("libharfbuzz.so.0")
+        && said.contains("experiments/report.sh " + run), said);
+    assertFalse(Files.exists(run.resolve(RunReport.INDEX)));
+    assertThrows(IllegalStateException.class, () -> RunReport.writeOrWarn(run, out, r -> {
+      throw new IllegalStateException("a bug, not a missing library");
+    }));
+    assertEquals(run.resolve(RunReport.INDEX), RunReport.writeOrWarn(run, out));
+    assertTrue(Files.exists(run.resolve(RunReport.INDEX)));
+  }
+
   @Test
   void fullRunGetsSelfContainedReportWithEveryFigure() throws Exception {
     Path run = new SyntheticRun(tmp.resolve("tiny-20250101-100000")).cone(true).write();
