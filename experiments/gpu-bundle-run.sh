@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copied into a bundle by experiments/gpu-check.sh --bundle DIR; runs the GPU checks on a GPU machine with no
-# Maven or network: bash DIR/run.sh [LOGDIR [PARTS]] (LOGDIR defaults to DIR/logs; on the device tool pass $OUT).
+# Maven or network: bash DIR/run.sh [LOGDIR [PARTS]] (LOGDIR defaults to DIR/logs).
 # PARTS: a comma-separated choice of selftest, steps, bench, charlm (default: all of them), so that the checks can
 # be split over short GPU sessions. charlm needs a bundle built --with-app.
 # Needs the NVIDIA driver (libcuda.so.1) and the CUDA runtime, NVRTC and cuBLAS of the bundle's major version
@@ -94,7 +94,7 @@ if want charlm; then
     charlm cuda "$APP:$BASE" model.device=cuda
     check "char-lm probe tables" 60 --compare-probes "$CPU_PROBES" "$LOG/runs/char-lm-cuda/probes.csv" 0.02
   else
-    echo "SKIPPED: char-lm end to end needs the application with ND4J's CPU natives (87 MB): build the bundle" \
+    echo "SKIPPED: char-lm end to end needs the application with ND4J's CPU natives (83 MB): build the bundle" \
       "with --with-app" | tee "$LOG/model-charlm.txt"
   fi
 fi

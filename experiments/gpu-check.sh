@@ -26,17 +26,18 @@
 #         the "mixed" classpath), wall times, and the two probe tables' cos_mean rows within 0.02 absolute
 #         (DeviceCheck --compare-probes): float32 sums in another order drift apart over 450 steps, while the effects
 #         the probe measures are differences of 0.1 and more (char-lm.conf's header). The bundle runs c only when
-#         built --with-app (ND4J's CPU natives, 87 MB, and the rest of the application).
+#         built --with-app (ND4J's AVX2 CPU natives, 83 MB, and the rest of the application).
 # The bundle: DIR holds a jlink'd Java 17 runtime, the classes, Guava, JavaCPP and the CUDA presets' Java and JNI
 # jars (no CUDA library: those come from the GPU machine), and the recorded CPU results. --cuda 13 (default) picks
-# the presets 13.1-9.19-1.5.13 for a machine whose CUDA libraries are CUDA 13's (the lent H200 image: driver 580,
+# the presets 13.1-9.19-1.5.13 for a machine whose CUDA libraries are CUDA 13's (the H200 measured: driver 580,
 # CUDA 13.0, cuBLAS/NVRTC from its Python packages); --cuda 12 picks 12.9-9.10-1.5.12 (CUDA 12 libraries).
 # run.sh finds libcudart, libnvrtc and libcublas of that major version under /usr and /opt and puts their folders
-# on LD_LIBRARY_PATH. To use the device tool: echo /.gpu-bundle/ >> .git/info/exclude;
-# experiments/gpu-check.sh --bundle .gpu-bundle; then run with carry [".gpu-bundle"] and the command
-# "bash .gpu-bundle/run.sh $OUT selftest,steps,bench" (the 56 MB bundle fits the tool's 64 MiB carry; a
-# --with-app bundle does not, so char-lm end to end needs a machine it can be copied to, or full mode). The parts
-# can also run in separate calls: "bash .gpu-bundle/run.sh $OUT steps", then "... bench".
+# on LD_LIBRARY_PATH. The 56 MB bundle travels to a GPU machine as it is; a --with-app bundle (230 MB: ND4J's AVX2
+# natives, not the generic ones, which the AVX2 jar makes redundant) packs to 188 MB with
+# "tar cf - DIR | xz -T0 -6 | split -b 60M - DIR.tar.xz." for machines that take uploads in parts; there:
+# "cat DIR.tar.xz.* | xz -d | tar x". The parts of run.sh can also run in separate sessions: "bash DIR/run.sh LOG
+# steps", then "... bench".
+# Measured on an H200 (2026-11-29): README.md, "GPU".
 set -euo pipefail
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -110,6 +111,10 @@ if [[ "$MODE" == bundle ]]; then
   if [[ "$WITH_APP" == 1 ]]; then # char-lm end to end: the whole application (ND4J and its natives included)
     mkdir -p "$BUNDLE/app"
     cp -r "$ROOT/experiments/target/lib" "$BUNDLE/app/lib"
+    # ND4J loads the AVX2 natives when their jar is present: the generic ones (91 MB) would only travel along
+    if ls "$BUNDLE"/app/lib/nd4j-native-*-linux-x86_64-avx2.jar >/dev/null 2>&1; then
+      rm -f "$BUNDLE"/app/lib/nd4j-native-*-linux-x86_64.jar
+    fi
     cp -r "$ROOT/experiments/target/classes" "$BUNDLE/app/classes"
   fi
   cp "$(fetch org.bytedeco:cuda:$PRESETS)" "$(fetch org.bytedeco:cuda:$PRESETS:linux-x86_64)" "$BUNDLE/lib-common/"
