@@ -4,8 +4,16 @@ package org.anisoscope.metrics;
 final class ColumnMeans {
   private ColumnMeans() {}
 
-  /** {@code [d]}: {@code mean_i x_ij}; all NaN when there are no rows. */
+  /**
+   * {@code [d]}: {@code mean_i x_ij}; all NaN when there are no rows. Inside a {@link SharedStatistics} scope for
+   * {@code v} the scope's array, computed once: do not modify.
+   */
   static double[] of(HookVectors v) {
+    SharedStatistics scope = SharedStatistics.of(v);
+    return scope != null ? scope.means() : compute(v);
+  }
+
+  static double[] compute(HookVectors v) {
     int n = v.n();
     int d = v.d();
     float[] x = v.data();

@@ -52,18 +52,40 @@ public final class PartitionIsotropy extends ScalarMetric {
     int full = Math.min(RowBlocks.BLOCK_ROWS, v.n());
     // one output per block size: a fresh off-heap array per block is only freed by the GC and stalls ND4J
     INDArray fullOut = Nd4j.create(DataType.DOUBLE, new long[] {full, d}, 'f'); // [B, d]
+    double[] buf = new double[full * d];
     RowBlocks.forEach(v, null, (block, first, rows) -> {
       INDArray p = rows == full ? fullOut : Nd4j.create(DataType.DOUBLE, new long[] {rows, d}, 'f'); // [rows, d]
       Nd4j.gemm(block, vectors, p, false, false, 1.0, 0.0); // p_ik = v_kᵀ x_i
-      // f-order: column k is [k·rows, (k+1)·rows); read in place (a copy per block cost ~5 % of a probe)
-      java.nio.DoubleBuffer cols = p.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+      // f-order: column k is [k·rows, (k+1)·rows); one bulk copy out of the off-heap buffer (a memcpy)
+      double[] cols = rows == full ? buf : new double[rows * d];
+      p.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer().get(cols, 0, rows * d);
       // the exponentials dominate (2·N·d of them): one column per task, both cores
       IntStream.range(0, d).parallel().forEach(k -> {
-        plus[k] = logAddExp(plus[k], logSumExp(cols, k * rows, rows, 1));
-        minus[k] = logAddExp(minus[k], logSumExp(cols, k * rows, rows, -1));
+        double[] both = logSumExpBoth(cols, k * rows, rows);
+        plus[k] = logAddExp(plus[k], both[0]);
+        minus[k] = logAddExp(minus[k], both[1]);
       });
     });
     return new double[][] {plus, minus};
+  }
+
+  /**
+   * {@code {log Σ_i exp(x_i), log Σ_i exp(−x_i)}} over {@code x[from .. from + len)}, each shifted by its maximum
+   * (max of x, −min of x) so nothing overflows; the exponentials by {@link ExpSums} (SIMD lanes). A range with a
+   * non-finite value goes the plain way, {@link #logSumExp}, whose NaN/infinity handling the callers rely on.
+   */
+  static double[] logSumExpBoth(double[] x, int from, int len) {
+    double max = Double.NEGATIVE_INFINITY;
+    double min = Double.POSITIVE_INFINITY;
+    for (int i = from; i < from + len; i++) {
+      max = Math.max(max, x[i]);
+      min = Math.min(min, x[i]);
+    }
+    if (!Double.isFinite(max - min)) { // NaN, infinities, len 0
+      return new double[] {logSumExp(x, from, len, 1), logSumExp(x, from, len, -1)};
+    }
+    double[] sums = ExpSums.shiftedSums(x, from, len, max, min);
+    return new double[] {max + Math.log(sums[0]), -min + Math.log(sums[1])};
   }
 
   /** {@code log Σ_i exp(sign·x[from + i])}, i < len, shifted by the maximum so nothing overflows. */

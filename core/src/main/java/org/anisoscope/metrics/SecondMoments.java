@@ -34,7 +34,7 @@ final class SecondMoments {
   private static long cachedChecksum;
   private static SecondMoments cached;
 
-  private SecondMoments(HookVectors v) {
+  SecondMoments(HookVectors v) {
     n = v.n();
     d = v.d();
     mean = ColumnMeans.of(v);
@@ -43,8 +43,16 @@ final class SecondMoments {
         Nd4j.gemm(block, block, centredScatter, true, false, 1.0, 1.0)); // [d, rows]·[rows, d]
   }
 
-  /** The moments of {@code v}, shared with the previous caller if it asked for the same object. */
-  static synchronized SecondMoments of(HookVectors v) {
+  /**
+   * The moments of {@code v}: those of this thread's open {@link SharedStatistics} scope for {@code v}, else shared
+   * with the previous caller if it asked for the same object with the same data.
+   */
+  static SecondMoments of(HookVectors v) {
+    SharedStatistics scope = SharedStatistics.of(v);
+    return scope != null ? scope.moments() : cachedOf(v);
+  }
+
+  private static synchronized SecondMoments cachedOf(HookVectors v) {
     long checksum = checksum(v);
     if (cachedFor.get() != v || cachedChecksum != checksum) {
       cached = null; // let the old matrices go before building new ones

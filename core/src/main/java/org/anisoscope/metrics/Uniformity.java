@@ -1,7 +1,6 @@
 package org.anisoscope.metrics;
 
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -62,6 +61,7 @@ public final class Uniformity extends ScalarMetric {
     RowBlocks.copyInto(u, units);
     DataBuffer out = Nd4j.createBuffer(DataType.DOUBLE, (long) Math.min(BLOCK_ROWS, m) * m, false);
     double[] rowSums = new double[Math.min(BLOCK_ROWS, m)];
+    double[] cosines = new double[Math.min(BLOCK_ROWS, m) * m];
     double sum = 0;
     for (int j0 = 0; j0 < m; j0 += BLOCK_ROWS) {
       int j1 = Math.min(m, j0 + BLOCK_ROWS);
@@ -70,16 +70,11 @@ public final class Uniformity extends ScalarMetric {
       INDArray b = Nd4j.create(u.data(), new long[] {j1, d}, new long[] {d, 1}, 0, 'c');
       INDArray cos = Nd4j.create(out, new long[] {blockRows, j1}, new long[] {j1, 1}, 0, 'c'); // [rows, j1]
       Nd4j.gemm(a, b, cos, false, true, 1.0, 0.0);
-      DoubleBuffer c = out.asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+      out.asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(cosines, 0, blockRows * j1); // one memcpy
       int first = j0;
       IntStream.range(Math.max(1, j0), j1).parallel().forEach(j -> {
-        int row = (j - first) * j1;
-        double s = 0;
-        for (int i = 0; i < j; i++) {
-          // ‖u_i − u_j‖² = 2 − 2 cos, so the kernel is exp(−4 + 4 cos); symmetric, so i < j only
-          s += Math.exp(4 * (Math.min(1.0, c.get(row + i)) - 1));
-        }
-        rowSums[j - first] = s;
+        // ‖u_i − u_j‖² = 2 − 2 cos, so the kernel is exp(−4 + 4 cos); symmetric, so i < j only
+        rowSums[j - first] = ExpSums.uniformityKernel(cosines, (j - first) * j1, j);
       });
       for (int j = Math.max(1, j0); j < j1; j++) {
         sum += rowSums[j - j0];

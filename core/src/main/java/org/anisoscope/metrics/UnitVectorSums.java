@@ -42,6 +42,10 @@ final class UnitVectorSums {
     if (centre != null) {
       return compute(v, centre);
     }
+    SharedStatistics scope = SharedStatistics.of(v);
+    if (scope != null) {
+      return scope.sums();
+    }
     // the sums depend on the rows' sequence ids too
     long checksum = SecondMoments.checksum(v) * 31 + java.util.Arrays.hashCode(v.sequenceIds());
     synchronized (UnitVectorSums.class) {
@@ -64,7 +68,7 @@ final class UnitVectorSums {
     cachedFor = new WeakReference<>(null);
   }
 
-  private static UnitVectorSums compute(HookVectors v, double[] centre) {
+  static UnitVectorSums compute(HookVectors v, double[] centre) {
     int n = v.n();
     int d = v.d();
     float[] x = v.data();

@@ -104,7 +104,10 @@ public final class Probe implements AutoCloseable {
     int[] posLabels = labels == null ? null : new int[n];
     int row = 0;
     int seqOffset = 0;
+    long tStart = System.nanoTime();
+    double tFwd = 0;
     for (Batch b : batches) {
+      long tf = System.nanoTime();
       // every probe row is a real position: a padded one would enter the metrics
       com.google.common.base.Preconditions.checkArgument(b.padding() == null,
           "probe batches must not be padded (padded positions would enter the metrics)");
@@ -115,6 +118,7 @@ public final class Probe implements AutoCloseable {
         model.hidden(b);
         live = model.hooks(b.size(), b.seq());
       }
+      tFwd += (System.nanoTime() - tf) / 1e9;
       int rows = b.positions();
       if (posLabels != null) {
         System.arraycopy(labels.labels(b), 0, posLabels, row, rows);
@@ -139,9 +143,11 @@ public final class Probe implements AutoCloseable {
           }
         } else if (HookSelector.isPattern(h)) {
           double[] acc = entropy.computeIfAbsent(h, k -> new double[heads]);
+          int patternRows = rows;
+          List<Double> perHeadEntropy = inParallel(heads, hd -> // a logarithm per weight: both cores
+              HeadMetrics.attentionEntropy(HeadSlice.of(a, hd), patternRows, seq));   // of [B, T, T]
           for (int hd = 0; hd < heads; hd++) {
-            float[] p = HeadSlice.of(a, hd);                           // [B, T, T]
-            acc[hd] += HeadMetrics.attentionEntropy(p, rows, seq) * rows;
+            acc[hd] += perHeadEntropy.get(hd) * rows;
           }
         } else {
           float[] part = floats(a);                                   // [B·T, C]
@@ -153,49 +159,75 @@ public final class Probe implements AutoCloseable {
       seqOffset += b.size();
     }
 
+    ProbeRows.TIMES.merge("_forward", tFwd, Double::sum);
+    ProbeRows.TIMES.merge("_gather_incl_fwd_entropy", (System.nanoTime() - tStart) / 1e9, Double::sum);
+    long tm = System.nanoTime();
     List<Object[]> out = new ArrayList<>();
-    for (Map.Entry<String, float[]> e : vectors.entrySet()) {
-      HookVectors v = new HookVectors(e.getValue(), n, e.getValue().length / n, seqIds);
+    // The hooks' metrics side by side (each task in its own SharedStatistics scope; nothing they compute depends on
+    // the order), then the rows and files in hook order.
+    List<Map.Entry<String, float[]>> vectorHooks = new ArrayList<>(vectors.entrySet());
+    List<Map<String, Double>> vectorValues = inParallel(vectorHooks.size(), i -> {
+      float[] data = vectorHooks.get(i).getValue();
+      HookVectors v = new HookVectors(data, n, data.length / n, seqIds);
       Map<String, Double> values = vectorMetrics(v, step, settings.bootstrap());
       if (tokenGroups != null) {
+        long tg = System.nanoTime();
         values.putAll(frequencyGroups(v, inputTokens));
+        ProbeRows.TIMES.merge("_freq_groups", (System.nanoTime() - tg) / 1e9, Double::sum);
       }
-      emit(out, step, epoch, e.getKey(), null, values);
+      return values;
+    });
+    for (int i = 0; i < vectorHooks.size(); i++) {
+      Map.Entry<String, float[]> e = vectorHooks.get(i);
+      int d = e.getValue().length / n;
+      emit(out, step, epoch, e.getKey(), null, vectorValues.get(i));
       if (settings.saveVectors()) {
-        Npy.writeFloat32(run.probeVectors(step).resolve(e.getKey() + ".npy"), e.getValue(), n, v.d());
+        Npy.writeFloat32(run.probeVectors(step).resolve(e.getKey() + ".npy"), e.getValue(), n, d);
       }
       if (cone != null && cone.hook().equals(e.getKey())) {
-        cone.save(step, e.getValue(), n, v.d(), posLabels, labels, settings.saveVectors());
+        cone.save(step, e.getValue(), n, d, posLabels, labels, settings.saveVectors());
       }
     }
-    for (Map.Entry<String, float[][]> e : perHead.entrySet()) {
-      String h = e.getKey();
+    ProbeRows.TIMES.merge("_resid_total", (System.nanoTime() - tm) / 1e9, Double::sum);
+    tm = System.nanoTime();
+    List<String> headHooks = new ArrayList<>(perHead.keySet());
+    List<Map<String, Double>> headValues = inParallel(headHooks.size() * heads, task -> {
+      String h = headHooks.get(task / heads);
+      int hd = task % heads;
       boolean isQ = h.endsWith("hook_q");
       String partner = isQ ? h.replace("hook_q", "hook_k") : h.replace("hook_k", "hook_q");
-      for (int hd = 0; hd < heads; hd++) {
-        HookVectors v = new HookVectors(e.getValue()[hd], n, e.getValue()[hd].length / n, seqIds);
-        Map<String, Double> values = vectorMetrics(v, step, 0);
-        float[][] other = perHead.get(partner);
-        if (other != null) {
-          HookVectors w = new HookVectors(other[hd], n, v.d(), seqIds);
-          Map<String, Double> qk = isQ ? HeadMetrics.queryKey(v, w) : HeadMetrics.queryKey(w, v);
-          if (isQ) {
-            values.put(HeadMetrics.Q_MEAN_NORM, qk.get(HeadMetrics.Q_MEAN_NORM));
-            values.put(HeadMetrics.QK_MEAN_COS, qk.get(HeadMetrics.QK_MEAN_COS));
-            values.put(HeadMetrics.QK_MEAN_DOT, qk.get(HeadMetrics.QK_MEAN_DOT));
-          } else {
-            values.put(HeadMetrics.K_MEAN_NORM, qk.get(HeadMetrics.K_MEAN_NORM));
-          }
+      float[] data = perHead.get(h)[hd];
+      HookVectors v = new HookVectors(data, n, data.length / n, seqIds);
+      Map<String, Double> values = vectorMetrics(v, step, 0);
+      float[][] other = perHead.get(partner);
+      if (other != null) {
+        HookVectors w = new HookVectors(other[hd], n, v.d(), seqIds);
+        Map<String, Double> qk = isQ ? HeadMetrics.queryKey(v, w) : HeadMetrics.queryKey(w, v);
+        if (isQ) {
+          values.put(HeadMetrics.Q_MEAN_NORM, qk.get(HeadMetrics.Q_MEAN_NORM));
+          values.put(HeadMetrics.QK_MEAN_COS, qk.get(HeadMetrics.QK_MEAN_COS));
+          values.put(HeadMetrics.QK_MEAN_DOT, qk.get(HeadMetrics.QK_MEAN_DOT));
         } else {
-          values.put(isQ ? HeadMetrics.Q_MEAN_NORM : HeadMetrics.K_MEAN_NORM, meanNorm(v));
+          values.put(HeadMetrics.K_MEAN_NORM, qk.get(HeadMetrics.K_MEAN_NORM));
         }
-        emit(out, step, epoch, h, hd, values);
+      } else {
+        values.put(isQ ? HeadMetrics.Q_MEAN_NORM : HeadMetrics.K_MEAN_NORM, meanNorm(v));
+      }
+      return values;
+    });
+    for (int i = 0; i < headHooks.size(); i++) {
+      String h = headHooks.get(i);
+      for (int hd = 0; hd < heads; hd++) {
+        emit(out, step, epoch, h, hd, headValues.get(i * heads + hd));
       }
       if (settings.saveVectors()) {
-        Npy.writeFloat32(run.probeVectors(step).resolve(h + ".npy"), concatHeads(e.getValue(), n), n,
-            (long) heads * (e.getValue()[0].length / n));
+        float[][] parts = perHead.get(h);
+        Npy.writeFloat32(run.probeVectors(step).resolve(h + ".npy"), concatHeads(parts, n), n,
+            (long) heads * (parts[0].length / n));
       }
     }
+    ProbeRows.TIMES.merge("_head_total", (System.nanoTime() - tm) / 1e9, Double::sum);
+    tm = System.nanoTime();
     for (Map.Entry<String, INDArray> e : model.matrixHooks().entrySet()) {
       if (hooks.contains(e.getKey())) {
         float[] m = floats(e.getValue());
@@ -215,6 +247,11 @@ public final class Probe implements AutoCloseable {
       for (int hd = 0; hd < heads; hd++) {
         emit(out, step, epoch, e.getKey(), hd, Map.of(HeadMetrics.ATTN_ENTROPY, e.getValue()[hd] / n));
       }
+    }
+    ProbeRows.TIMES.merge("_matrix_entropy", (System.nanoTime() - tm) / 1e9, Double::sum);
+    ProbeRows.TIMES.merge("_probe_total", (System.nanoTime() - tStart) / 1e9, Double::sum);
+    if (Boolean.getBoolean("anisoscope.probe.timing")) {
+      System.err.println("PROBE TIMES " + ProbeRows.TIMES);
     }
     csv.appendAll(out);
   }
@@ -241,6 +278,16 @@ public final class Probe implements AutoCloseable {
           : cosMean.compute(HookVectors.of(rows, count, v.d())).get("cos_mean"));
     }
     return out;
+  }
+
+  /**
+   * {@code task(0)} … {@code task(count − 1)} on all cores (the common pool and this thread), the results in task
+   * order. Each task must depend on nothing another one computes.
+   */
+  private static <T> List<T> inParallel(int count, java.util.function.IntFunction<T> task) {
+    List<T> results = new ArrayList<>(java.util.Collections.nCopies(count, null));
+    java.util.stream.IntStream.range(0, count).parallel().forEach(i -> results.set(i, task.apply(i)));
+    return results;
   }
 
   private Map<String, Double> vectorMetrics(HookVectors v, long step, int bootstrap) {
