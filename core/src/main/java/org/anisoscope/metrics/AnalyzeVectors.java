@@ -60,9 +60,11 @@ public final class AnalyzeVectors {
       List<Row> rows = new ArrayList<>();
       for (VectorFiles.Entry e : entries) {
         HookVectors v = load(e.file(), o.seqLen);
-        for (Metric m : metrics) {
-          for (Map.Entry<String, Double> kv : m.compute(v).entrySet()) {
-            rows.add(new Row(e.source(), e.step(), e.hook(), kv.getKey(), kv.getValue()));
+        try (SharedStatistics shared = SharedStatistics.open(v)) {
+          for (Metric m : metrics) {
+            for (Map.Entry<String, Double> kv : m.compute(v).entrySet()) {
+              rows.add(new Row(e.source(), e.step(), e.hook(), kv.getKey(), kv.getValue()));
+            }
           }
         }
       }

@@ -9,6 +9,7 @@ import org.anisoscope.metrics.HeadMetrics;
 import org.anisoscope.metrics.HookVectors;
 import org.anisoscope.metrics.Metric;
 import org.anisoscope.metrics.Metrics;
+import org.anisoscope.metrics.SharedStatistics;
 import org.anisoscope.model.Model;
 import org.anisoscope.files.CsvLog;
 import org.anisoscope.run.RunDirectory;
@@ -104,10 +105,7 @@ public final class Probe implements AutoCloseable {
     int[] posLabels = labels == null ? null : new int[n];
     int row = 0;
     int seqOffset = 0;
-    long tStart = System.nanoTime();
-    double tFwd = 0;
     for (Batch b : batches) {
-      long tf = System.nanoTime();
       // every probe row is a real position: a padded one would enter the metrics
       com.google.common.base.Preconditions.checkArgument(b.padding() == null,
           "probe batches must not be padded (padded positions would enter the metrics)");
@@ -118,7 +116,6 @@ public final class Probe implements AutoCloseable {
         model.hidden(b);
         live = model.hooks(b.size(), b.seq());
       }
-      tFwd += (System.nanoTime() - tf) / 1e9;
       int rows = b.positions();
       if (posLabels != null) {
         System.arraycopy(labels.labels(b), 0, posLabels, row, rows);
@@ -159,9 +156,6 @@ public final class Probe implements AutoCloseable {
       seqOffset += b.size();
     }
 
-    ProbeRows.TIMES.merge("_forward", tFwd, Double::sum);
-    ProbeRows.TIMES.merge("_gather_incl_fwd_entropy", (System.nanoTime() - tStart) / 1e9, Double::sum);
-    long tm = System.nanoTime();
     List<Object[]> out = new ArrayList<>();
     // The hooks' metrics side by side (each task in its own SharedStatistics scope; nothing they compute depends on
     // the order), then the rows and files in hook order.
@@ -171,9 +165,7 @@ public final class Probe implements AutoCloseable {
       HookVectors v = new HookVectors(data, n, data.length / n, seqIds);
       Map<String, Double> values = vectorMetrics(v, step, settings.bootstrap());
       if (tokenGroups != null) {
-        long tg = System.nanoTime();
         values.putAll(frequencyGroups(v, inputTokens));
-        ProbeRows.TIMES.merge("_freq_groups", (System.nanoTime() - tg) / 1e9, Double::sum);
       }
       return values;
     });
@@ -188,8 +180,6 @@ public final class Probe implements AutoCloseable {
         cone.save(step, e.getValue(), n, d, posLabels, labels, settings.saveVectors());
       }
     }
-    ProbeRows.TIMES.merge("_resid_total", (System.nanoTime() - tm) / 1e9, Double::sum);
-    tm = System.nanoTime();
     List<String> headHooks = new ArrayList<>(perHead.keySet());
     List<Map<String, Double>> headValues = inParallel(headHooks.size() * heads, task -> {
       String h = headHooks.get(task / heads);
@@ -226,20 +216,20 @@ public final class Probe implements AutoCloseable {
             (long) heads * (parts[0].length / n));
       }
     }
-    ProbeRows.TIMES.merge("_head_total", (System.nanoTime() - tm) / 1e9, Double::sum);
-    tm = System.nanoTime();
     for (Map.Entry<String, INDArray> e : model.matrixHooks().entrySet()) {
       if (hooks.contains(e.getKey())) {
         float[] m = floats(e.getValue());
         int rows = (int) e.getValue().size(0);
         HookVectors v = HookVectors.of(m, rows, (int) e.getValue().size(1));
         Map<String, Double> values = new LinkedHashMap<>();
-        for (Metric metric : metrics) {
-          if (!metric.name().equals("cos_mean_intra")) {  // one "sequence": the same as cos_mean
-            values.putAll(metric.compute(v));
+        try (SharedStatistics shared = SharedStatistics.open(v)) {
+          for (Metric metric : metrics) {
+            if (!metric.name().equals("cos_mean_intra")) {  // one "sequence": the same as cos_mean
+              values.putAll(metric.compute(v));
+            }
           }
+          values.putIfAbsent("partition_iw", partition.compute(v).get("partition_iw"));
         }
-        values.putIfAbsent("partition_iw", partition.compute(v).get("partition_iw"));
         emit(out, step, epoch, e.getKey(), null, values);
       }
     }
@@ -247,11 +237,6 @@ public final class Probe implements AutoCloseable {
       for (int hd = 0; hd < heads; hd++) {
         emit(out, step, epoch, e.getKey(), hd, Map.of(HeadMetrics.ATTN_ENTROPY, e.getValue()[hd] / n));
       }
-    }
-    ProbeRows.TIMES.merge("_matrix_entropy", (System.nanoTime() - tm) / 1e9, Double::sum);
-    ProbeRows.TIMES.merge("_probe_total", (System.nanoTime() - tStart) / 1e9, Double::sum);
-    if (Boolean.getBoolean("anisoscope.probe.timing")) {
-      System.err.println("PROBE TIMES " + ProbeRows.TIMES);
     }
     csv.appendAll(out);
   }
@@ -274,8 +259,10 @@ public final class Probe implements AutoCloseable {
           r++;
         }
       }
-      out.put(TokenGroups.metricName(g), count < 2 ? Double.NaN
-          : cosMean.compute(HookVectors.of(rows, count, v.d())).get("cos_mean"));
+      HookVectors group = HookVectors.of(rows, count, v.d());
+      try (SharedStatistics shared = SharedStatistics.open(group)) { // no checksum of a buffer used once
+        out.put(TokenGroups.metricName(g), count < 2 ? Double.NaN : cosMean.compute(group).get("cos_mean"));
+      }
     }
     return out;
   }

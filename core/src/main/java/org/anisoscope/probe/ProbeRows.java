@@ -20,25 +20,22 @@ public final class ProbeRows {
   private ProbeRows() {
   }
 
-  /** TEMPORARY profiling: seconds per metric. */
-  public static final java.util.Map<String, Double> TIMES = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /**
    * Every metric of {@code metrics} on {@code v}; those {@link Bootstrap} supports with a 95 % interval over
-   * sequences from {@code bootstrap} resamples seeded by (seed, step) when {@code bootstrap > 0}.
+   * sequences from {@code bootstrap} resamples seeded by (seed, step) when {@code bootstrap > 0}. The metrics share
+   * their intermediate results through one {@link SharedStatistics} scope ({@code v} does not change meanwhile).
    */
   public static Map<String, Double> vectorMetrics(List<Metric> metrics, HookVectors v, int bootstrap, long seed,
       long step) {
     Map<String, Double> values = new LinkedHashMap<>();
     try (SharedStatistics shared = SharedStatistics.open(v)) { // the vectors do not change here
       for (Metric m : metrics) {
-      long t0 = System.nanoTime();
-      if (bootstrap > 0 && Bootstrap.SUPPORTED.contains(m.name())) {
-        values.putAll(Bootstrap.withInterval(m, v, bootstrap, Seeds.derive(seed, Seeds.PROBE_SET, step)));
-      } else {
-        values.putAll(m.compute(v));
-      }
-      TIMES.merge(m.name() + (v.d() < 64 ? "@head" : "@vec"), (System.nanoTime() - t0) / 1e9, Double::sum);
+        if (bootstrap > 0 && Bootstrap.SUPPORTED.contains(m.name())) {
+          values.putAll(Bootstrap.withInterval(m, v, bootstrap, Seeds.derive(seed, Seeds.PROBE_SET, step)));
+        } else {
+          values.putAll(m.compute(v));
+        }
       }
     }
     return values;

@@ -92,6 +92,43 @@ public final class TokenGroups {
     };
   }
 
+  /**
+   * How many probe positions each group gets: {@code [groups + 1]}, entry g for group g (0-based), the last for the
+   * positions in no group (an input token never seen in training, or a batch without tokens). A group's
+   * {@code cos_mean_freq_q*} averages over its count's pairs; a rare group of a small vocabulary may get a handful of
+   * positions whatever the probe size (the validation split holds no more).
+   */
+  public long[] positionCounts(List<org.anisoscope.data.Batch> batches) {
+    long[] counts = new long[groups + 1];
+    for (org.anisoscope.data.Batch b : batches) {
+      for (int i = 0; i < b.positions(); i++) {
+        int g = b.tokens() == null ? -1 : groupOf(b.tokens()[i]);
+        counts[g < 0 ? groups : g]++;
+      }
+    }
+    return counts;
+  }
+
+  /** {@link #positionCounts} by name, for provenance.json: {@code q1} … {@code q<groups>}, then {@code none}. */
+  public static java.util.Map<String, Long> countsByName(long[] counts) {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int g = 0; g < counts.length - 1; g++) {
+      out.put("q" + (g + 1), counts[g]);
+    }
+    out.put("none", counts[counts.length - 1]);
+    return out;
+  }
+
+  /** One line for the run log: {@code q1 47,713 · q2 1,194 · … (most frequent … rarest)}, plus the ungrouped. */
+  public static String describeCounts(long[] counts) {
+    StringBuilder sb = new StringBuilder();
+    for (int g = 0; g < counts.length - 1; g++) {
+      sb.append(g == 0 ? "" : " · ").append(String.format(java.util.Locale.ROOT, "q%d %,d", g + 1, counts[g]));
+    }
+    long none = counts[counts.length - 1];
+    return sb + (none > 0 ? String.format(java.util.Locale.ROOT, " (and %,d in no group)", none) : "");
+  }
+
   /** The metric name of group {@code g} (0-based): {@code cos_mean_freq_q<g+1>}. */
   public static String metricName(int g) {
     return "cos_mean_freq_q" + (g + 1);

@@ -108,9 +108,14 @@ public final class Experiment {
       throws IOException {
     Network model = data.network(s);
     Trainer trainer = new Trainer(s, model, data.batches(s), run, out);
+    long[] groupPositions = null;
     if (s.probe().frequencyGroups() > 0) {
       java.util.Optional<TokenGroups> groups = data.tokenGroups(s.probe().frequencyGroups());
       groups.ifPresent(trainer::withTokenGroups);
+      if (groups.isPresent()) { // how many positions each cos_mean_freq_q* averages over (logged, in provenance)
+        groupPositions = groups.get().positionCounts(data.batches(s).probeBatches(s.probe().sequences(),
+            s.probe().batchSize()));
+      }
       if (groups.isEmpty()) {
         out.printf(Locale.ROOT, "probe.frequency-groups: token-frequency groups do not apply to %s inputs "
             + "(no cos_mean_freq_q* rows)%n", s.modality());
@@ -131,6 +136,9 @@ public final class Experiment {
     prov.put("parameters", model.params().count());
     prov.put("device", trainer.deviceName()); // model.device: "cpu (ND4J)", "cpu-device" or "cuda:<GPU>"
     prov.put("tf32", s.device().tf32());
+    if (groupPositions != null) {
+      prov.put("probe_positions_per_frequency_group", TokenGroups.countsByName(groupPositions));
+    }
     Path provFile = run.file("provenance.json");
     if (resume) { // provenance.json stays the record of the first start; each resume adds its own file
       prov.put("resumed_from_step", Math.max(0, resumedFrom)); // 0: killed before its first checkpoint
@@ -147,6 +155,10 @@ public final class Experiment {
         s.model().layers(), s.model().heads(), s.model().dModel(), s.model().context(), model.params().count());
     out.printf(Locale.ROOT, "  training: %d epochs × %d steps, batch %d × %d tokens%n", s.train().epochs(),
         trainer.stepsPerEpoch(), s.train().batchSize(), s.model().context());
+    if (groupPositions != null) {
+      out.printf(Locale.ROOT, "  probe: %d sequences; positions per token-frequency group: %s%n",
+          s.probe().sequences(), TokenGroups.describeCounts(groupPositions));
+    }
     Trainer.Summary summary;
     try {
       summary = trainer.train(resume);
