@@ -64,8 +64,8 @@ final class ExpSums {
     double plus = 0;
     double minus = 0;
     for (int i = from; i < from + len; i++) {
-      plus += exp(x[i] - max);
-      minus += exp(min - x[i]);
+      plus += exp(x[i] + -max);
+      minus += exp(-x[i] + min);
     }
     return new double[] {plus, minus};
   }

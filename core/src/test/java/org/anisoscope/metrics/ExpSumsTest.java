@@ -55,6 +55,52 @@ class ExpSumsTest {
     }
   }
 
+  private static final int LANES = DoubleVector.SPECIES_PREFERRED.length();
+
+  /** {@code terms[0 .. bound)} summed as the lanes do: lane k holds the terms i ≡ k (mod LANES), then lanes in order. */
+  private static double laneOrder(double[] terms, int bound) {
+    double[] lane = new double[LANES];
+    for (int i = 0; i < bound; i++) {
+      lane[i % LANES] += terms[i];
+    }
+    double s = 0;
+    for (double x : lane) {
+      s += x;
+    }
+    return s;
+  }
+
+  /** The SIMD sums are exp() term by term, added in lane order: the same bits (the kernels write exp out in place). */
+  @Test
+  void shiftedSumsAreScalarExpsInLaneOrder() {
+    for (int len : new int[] {5, 8, 100, 4099}) {
+      double[] x = new double[len];
+      double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < len; i++) {
+        x[i] = 400 * RANDOM.nextGaussian();
+        max = Math.max(max, x[i]);
+        min = Math.min(min, x[i]);
+      }
+      double[] plus = new double[len];
+      double[] minus = new double[len];
+      for (int i = 0; i < len; i++) {
+        plus[i] = ExpSums.exp(x[i] - max);
+        minus[i] = ExpSums.exp(min - x[i]);
+      }
+      int bound = len - len % LANES;
+      double p = laneOrder(plus, bound);
+      double q = laneOrder(minus, bound);
+      for (int i = bound; i < len; i++) {
+        p += plus[i];
+        q += minus[i];
+      }
+      double[] got = VectorExpSums.shiftedSums(x, 0, len, max, min);
+      assertEquals(p, got[0], "len " + len);
+      assertEquals(q, got[1], "len " + len);
+    }
+  }
+
   /** The shifted sums against Math.exp term by term (ragged lengths exercise the scalar tail). */
   @Test
   void shiftedSumsMatchPlainSums() {
@@ -83,19 +129,32 @@ class ExpSumsTest {
     }
   }
 
-  /** Cosines of 1 give e⁰ = 1 per pair, −1 give e⁻⁸, and values past 1 (rounding) count as 1. */
+  /** Cosines of 1 give e⁰ = 1 per pair, −1 give e⁻⁸, values past 1 (rounding) count as 1; lanes as exp() in lane order. */
   @Test
-  void uniformityKernelClosedForms() {
+  void uniformityKernelClosedFormsAndLaneOrder() {
     double[] c = {1, 1, 1, -1, -1, 1 + 1e-15, 0.5};
     assertEquals(3 + 2 * Math.exp(-8) + 1 + Math.exp(-2), ExpSums.uniformityKernel(c, 0, c.length), 1e-15);
     assertEquals(Math.exp(-8), ExpSums.uniformityKernel(c, 3, 1), 1e-20);
-    double[] r = new double[2049];
-    double want = 0;
-    for (int i = 0; i < r.length; i++) {
-      r[i] = 2 * RANDOM.nextDouble() - 1;
-      want += Math.exp(4 * (r[i] - 1));
+    for (int len : new int[] {7, 8, 2049}) {
+      double[] r = new double[len + 3];
+      double want = 0;
+      double[] terms = new double[len];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = 2.2 * RANDOM.nextDouble() - 1.1;
+      }
+      for (int i = 0; i < len; i++) {
+        want += Math.exp(4 * (Math.min(1, r[i + 3]) - 1));
+        terms[i] = ExpSums.exp(4 * (Math.min(1.0, r[i + 3]) - 1));
+      }
+      double got = ExpSums.uniformityKernel(r, 3, len);
+      assertEquals(want, got, 1e-13 * want);
+      int bound = len - len % LANES;
+      double lanes = laneOrder(terms, bound);
+      for (int i = bound; i < len; i++) {
+        lanes += terms[i];
+      }
+      assertEquals(lanes, got, "len " + len + ": the lanes' bits");
     }
-    assertEquals(want, ExpSums.uniformityKernel(r, 0, r.length), 1e-13 * want);
   }
 
   /** partition_iw's one-pass pair of log-sum-exps against the two plain ones, also with NaN and infinities. */
