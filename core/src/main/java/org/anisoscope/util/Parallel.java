@@ -3,14 +3,12 @@ package org.anisoscope.util;
 import com.google.common.base.Preconditions;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 
 /**
- * The training step's own worker threads: a range is cut into one contiguous part per thread, and the caller and
- * the pool claim the parts, whoever is first (a descheduled worker's part is run by the caller). The thread count is {@code -Danisoscope.threads}, else {@code OMP_NUM_THREADS},
+ * The training step's own worker threads: a range is cut into one contiguous part per thread, the caller runs the
+ * first part and the pool the others. The thread count is {@code -Danisoscope.threads}, else {@code OMP_NUM_THREADS},
  * else the number of cores (run.sh sets {@code OMP_NUM_THREADS}; see benchmarks/README.md,
  * "How the Java step is made fast").
  *
@@ -80,15 +78,28 @@ public final class Parallel {
       return;
     }
     try {
-      Job job = new Job(n, parts, body, Thread.currentThread());
-      for (int w = 0; w < parts - 1; w++) {
-        WORKERS[w].submit(job);
+      Thread caller = Thread.currentThread();
+      for (int p = 1; p < parts; p++) {
+        int lo = (int) ((long) n * p / parts);
+        int hi = (int) ((long) n * (p + 1) / parts);
+        int part = p;
+        WORKERS[p - 1].submit(() -> body.run(part, lo, hi), caller);
       }
-      job.work();
-      job.await();
-      if (job.failure instanceof RuntimeException r) {
+      Throwable failure = null;
+      try {
+        body.run(0, 0, (int) ((long) n / parts));
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+      for (int p = 1; p < parts; p++) {
+        Throwable f = WORKERS[p - 1].await();
+        if (failure == null) {
+          failure = f;
+        }
+      }
+      if (failure instanceof RuntimeException r) {
         throw r;
-      } else if (job.failure instanceof Error e) {
+      } else if (failure instanceof Error e) {
         throw e;
       }
     } finally {
@@ -96,88 +107,46 @@ public final class Parallel {
     }
   }
 
-  /**
-   * One {@link #forParts} call: its parts are claimed one at a time, by the caller and by the workers, whoever comes
-   * first. A worker that the OS has not yet run (the other core busy with another process) no longer holds the
-   * caller up: the caller claims the unstarted parts itself (with a static split every parallel region waited for
-   * the descheduled worker, and the step took twice as long whenever anything else ran). The parts, and so every
-   * per-part partial sum, are the same whichever thread runs them.
-   */
-  private static final class Job implements Runnable {
-    private final int n;
-    private final int parts;
-    private final Part body;
-    private final Thread caller;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger left;
-    private volatile Throwable failure;
-
-    Job(int n, int parts, Part body, Thread caller) {
-      this.n = n;
-      this.parts = parts;
-      this.body = body;
-      this.caller = caller;
-      this.left = new AtomicInteger(parts);
-    }
-
-    /** Claims and runs parts until none is left (a worker that wakes after the job is done claims nothing). */
-    void work() {
-      int p;
-      while ((p = next.getAndIncrement()) < parts) {
-        try {
-          body.run(p, (int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
-        } catch (Throwable t) {
-          if (failure == null) {
-            failure = t;
-          }
-        }
-        if (left.decrementAndGet() == 0 && Thread.currentThread() != caller) {
-          LockSupport.unpark(caller);
-        }
-      }
-    }
-
-    @Override
-    public void run() {
-      work();
-    }
-
-    /** The caller: waits until every part has run. */
-    void await() {
-      long until = System.nanoTime() + SPIN_NS;
-      while (left.get() > 0) {
-        if (System.nanoTime() < until) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
-      }
-    }
-  }
-
   /** A daemon thread that runs one task at a time, spinning briefly for the next before it parks. */
   private static final class Worker extends Thread {
-    private final AtomicReference<Runnable> task = new AtomicReference<>();
+    private volatile Runnable task;
+    private volatile boolean busy;
+    private volatile Thread waiter;
+    private volatile Throwable failure;
 
     Worker(int index) {
       super("anisoscope-worker-" + index);
       setDaemon(true);
     }
 
-    /** Hands over a job (one not yet picked up is replaced: its caller has run or is running its parts). */
-    void submit(Runnable r) {
-      task.set(r);
+    void submit(Runnable r, Thread caller) {
+      failure = null;
+      waiter = caller;
+      busy = true;
+      task = r;
       LockSupport.unpark(this);
+    }
+
+    /** Waits until the submitted task has run; returns what it threw, or null. */
+    Throwable await() {
+      long until = System.nanoTime() + SPIN_NS;
+      while (busy) {
+        if (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      return failure;
     }
 
     @Override
     public void run() {
       while (true) {
-        // (taken and cleared in one step: a job handed over meanwhile is never lost)
-        Runnable r = task.getAndSet(null);
+        Runnable r = task;
         if (r == null) {
           long until = System.nanoTime() + SPIN_NS;
-          while ((r = task.getAndSet(null)) == null && System.nanoTime() < until) {
+          while ((r = task) == null && System.nanoTime() < until) {
             Thread.onSpinWait();
           }
           if (r == null) {
@@ -185,7 +154,14 @@ public final class Parallel {
             continue;
           }
         }
-        r.run(); // Job.run catches what a part throws
+        task = null;
+        try {
+          r.run();
+        } catch (Throwable t) {
+          failure = t;
+        }
+        busy = false;
+        LockSupport.unpark(waiter);
       }
     }
   }

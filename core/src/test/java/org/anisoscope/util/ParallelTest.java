@@ -69,41 +69,4 @@ class ParallelTest {
       assertEquals(1, seen.get(i));
     }
   }
-
-  /**
-   * Parts are claimed by whoever comes first: after the worker has parked (the caller usually finishes its part and
-   * takes the worker's before the worker wakes) and in rapid succession (a worker waking late finds an old job
-   * already done and must claim nothing of it), every part still runs exactly once per call, and the caller
-   * sometimes or always runs a part the worker did not.
-   */
-  @Test
-  void partsAreClaimedOnceWhoeverRunsThem() throws InterruptedException {
-    Thread caller = Thread.currentThread();
-    int[] byCaller = new int[1];
-    for (int rep = 0; rep < 2000; rep++) {
-      if (rep % 100 == 0) {
-        Thread.sleep(2); // let the worker park
-      }
-      int parts = Parallel.parts(64, 1);
-      AtomicIntegerArray partSeen = new AtomicIntegerArray(parts);
-      AtomicIntegerArray onCaller = new AtomicIntegerArray(parts);
-      Parallel.forParts(64, 1, (part, lo, hi) -> {
-        partSeen.incrementAndGet(part);
-        if (Thread.currentThread() == caller) {
-          onCaller.incrementAndGet(part);
-        }
-      });
-      int callerParts = 0;
-      for (int p = 0; p < parts; p++) {
-        assertEquals(1, partSeen.get(p), "rep " + rep + ", part " + p);
-        callerParts += onCaller.get(p);
-      }
-      if (callerParts == parts) {
-        byCaller[0]++;
-      }
-    }
-    if (Parallel.threads() > 1) {
-      System.out.println("forParts calls whose parts all ran on the caller: " + byCaller[0] + " of 2000");
-    }
-  }
 }
