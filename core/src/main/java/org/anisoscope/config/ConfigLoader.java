@@ -66,7 +66,9 @@ public final class ConfigLoader {
       ConfigValue v;
       if (value.startsWith("[") || value.startsWith("{")) {
         try {
-          v = ConfigFactory.parseString("v = " + value).getValue("v");
+          // the origin says "command line", as for plain values (not the parser's "String: 1")
+          v = ConfigFactory.parseString("v = " + value).getValue("v")
+              .withOrigin(com.typesafe.config.ConfigOriginFactory.newSimple("command line"));
         } catch (ConfigException e) {
           throw new SettingsException("command line: " + key + ": cannot parse '" + value + "': " + e.getMessage());
         }

@@ -43,18 +43,39 @@ public final class Keys {
     } catch (ConfigException e) {
       throw error(key, "an integer in [" + min + ", " + max + "]");
     }
-    if (v < min || v > max) {
+    if (v < min || v > max || !integral(key)) {
       throw error(key, "an integer in [" + min + ", " + max + "]");
     }
     return v;
   }
 
   public long longValue(String key) {
+    long v;
     try {
-      return config.getLong(key);
+      v = config.getLong(key);
     } catch (ConfigException e) {
       throw error(key, "an integer");
     }
+    if (!integral(key)) {
+      throw error(key, "an integer");
+    }
+    return v;
+  }
+
+  /** Typesafe Config's getInt/getLong truncate 1.5 to 1; a value with a fractional part is not an integer here. */
+  private boolean integral(String key) {
+    Object raw = config.getValue(key).unwrapped();
+    double d;
+    if (raw instanceof Number n) {
+      d = n.doubleValue();
+    } else {
+      try {
+        d = Double.parseDouble(String.valueOf(raw).trim());
+      } catch (NumberFormatException e) {
+        return true; // getInt accepted it (e.g. a size such as 1k): not a fraction
+      }
+    }
+    return d == Math.rint(d);
   }
 
   public double doubleIn(String key, double min, double max) {

@@ -18,6 +18,8 @@ public final class Block {
   private final Dropout attnOutDrop;
   private final Dropout mlpOutDrop;
   private final Buffers buf;
+  private final Buffers scratch; // backward-only arrays, shared with every other block (ParamStore.scratch)
+  private final String dxKey;    // this block's dx: blocks of alternate parity, as block l's dx is block l−1's input
   private final int dModel;
 
   Block(ParamStore store, String name, ModelConfig cfg) {
@@ -36,6 +38,9 @@ public final class Block {
     this.attnOutDrop = new Dropout(store, name + ".attn_out_drop", cfg.dropout());
     this.mlpOutDrop = new Dropout(store, name + ".mlp_out_drop", cfg.dropout());
     this.buf = new Buffers(store.dtype());
+    this.scratch = store.scratch();
+    java.util.regex.Matcher index = java.util.regex.Pattern.compile("blocks\\.(\\d+)").matcher(name);
+    this.dxKey = index.matches() ? "block.dx" + Integer.parseInt(index.group(1)) % 2 : name + ".dx";
   }
 
   /**
@@ -72,13 +77,12 @@ public final class Block {
    */
   INDArray backward(INDArray x, INDArray dPost, int batch, int seq) {
     long n = x.size(0);
-    INDArray dMid = buf.get("dMid", n, dModel);
-    INDArray dx = buf.get("dx", n, dModel);
-    INDArray tmp = buf.get("dTmp", n, dModel);
+    INDArray dMid = scratch.get("block.dMid", n, dModel);
+    INDArray dx = scratch.get(dxKey, n, dModel);
     // post = mid + MLP(LN₂(mid))
     long t = Timing.start();
     // (the sub-layers' backward passes only read their upstream gradient: dropout, which masks in place, gets a copy)
-    INDArray dm = mlpOutDrop.active() ? mlpOutDrop.backward(tmp.assign(dPost)) : dPost;
+    INDArray dm = mlpOutDrop.active() ? mlpOutDrop.backward(tmp(n).assign(dPost)) : dPost;
     INDArray dh2 = mlp.backward(ln2.output(n), dm);
     t = Timing.lap("mlp.bwd", t);
     INDArray dl2 = ln2.backward(dh2);
@@ -88,7 +92,7 @@ public final class Block {
     if (attn == null && mixer == null) {
       return dx.assign(dMid);
     }
-    INDArray da = attnOutDrop.active() ? attnOutDrop.backward(tmp.assign(dMid)) : dMid;
+    INDArray da = attnOutDrop.active() ? attnOutDrop.backward(tmp(n).assign(dMid)) : dMid;
     t = Timing.lap("residual.bwd", t);
     INDArray dh1 = attn != null ? attn.backward(ln1.output(n), da, batch, seq)
         : mixer.backward(ln1.output(n), da, batch, seq);
@@ -96,6 +100,11 @@ public final class Block {
     Kernels.add(dMid, ln1.backward(dh1), dx);
     Timing.lap("ln.bwd", t);
     return dx;
+  }
+
+  /** The dropout masks' copy of an upstream gradient (only with dropout). */
+  private INDArray tmp(long n) {
+    return scratch.get("block.dTmp", n, dModel);
   }
 
   INDArray residMid(long n) {

@@ -26,6 +26,14 @@ public final class Buffers {
     return arrays.computeIfAbsent(new Key(name, shape), k -> Nd4j.create(dtype, shape));
   }
 
+  /**
+   * A layer's name without its block index ({@code blocks.3.mlp.fc} → {@code mlp.fc}): the key of its arrays in
+   * the shared backward scratch ({@link ParamStore#scratch}), the same for that layer in every block.
+   */
+  public static String role(String name) {
+    return name.replaceFirst("^blocks\\.\\d+\\.", "");
+  }
+
   /** A {@code [1, n]} row of ones (column sums as one GEMM: {@code 1ᵀ X}, far faster than ND4J's sum(0)). */
   public INDArray ones(long n) {
     INDArray o = arrays.get(new Key("__ones", new long[] {1, n}));

@@ -13,27 +13,32 @@ public final class LayerNorm {
   private final Param beta;
   private final int dim;
   private final Buffers buf;
+  private final Buffers scratch;
+  private final String dxKey;
 
   LayerNorm(ParamStore store, String name, int dim) {
     this.dim = dim;
     this.gamma = store.declare(name + ".gamma", new long[] {1, dim}, ParamStore.Init.ONES, 0, false);
     this.beta = store.declare(name + ".beta", new long[] {1, dim}, ParamStore.Init.ZEROS, 0, false);
     this.buf = new Buffers(store.dtype());
+    this.scratch = store.scratch();
+    this.dxKey = Buffers.role(name) + ".dx";
   }
 
   /** @param x {@code [n, dim]} @return y {@code [n, dim]}, a buffer owned by this layer */
   INDArray forward(INDArray x) {
     long n = x.size(0);
-    INDArray mean = buf.get("mean", n, 1);     // [n, 1]
     INDArray rstd = buf.get("rstd", n, 1);     // [n, 1]
     INDArray xhat = buf.get("xhat", n, dim);   // [n, dim]
     INDArray y = buf.get("y", n, dim);         // [n, dim]
-    INDArray sq = buf.get("tmp", n, dim);      // [n, dim]
     if (Kernels.fused(x, xhat, y, rstd)) {
       Kernels.layerNormForward(x, Kernels.read(gamma.value()), Kernels.read(beta.value()), EPS, xhat, y, rstd,
           (int) n, dim);
       return y;
     }
+    // (the reference path's temporaries: the fused kernel needs neither)
+    INDArray mean = buf.get("mean", n, 1);     // [n, 1]
+    INDArray sq = buf.get("tmp", n, dim);      // [n, dim]
     x.mean(mean, true, 1);
     xhat.assign(x).subiColumnVector(mean);
     sq.assign(xhat).muli(xhat).mean(rstd, true, 1);
@@ -48,16 +53,13 @@ public final class LayerNorm {
    * Accumulates dγ, dβ; returns dx = (1/σ)(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)), dx̂ = dy ⊙ γ.
    *
    * @param dy {@code [n, dim]}
-   * @return dx {@code [n, dim]}, a buffer owned by this layer
+   * @return dx {@code [n, dim]}, valid until this layer's role runs its backward pass again (next block down)
    */
   INDArray backward(INDArray dy) {
     long n = dy.size(0);
     INDArray xhat = buf.get("xhat", n, dim);
     INDArray rstd = buf.get("rstd", n, 1);
-    INDArray tmp = buf.get("tmp", n, dim);
-    INDArray a = buf.get("a", n, 1);
-    INDArray b = buf.get("b", n, 1);
-    INDArray dx = buf.get("dx", n, dim);
+    INDArray dx = scratch.get(dxKey, n, dim);
     if (Kernels.fused(dy, xhat, rstd, dx)) {
       double[] dGamma = new double[dim];
       double[] dBeta = new double[dim];
@@ -66,6 +68,9 @@ public final class LayerNorm {
       Kernels.addTo(beta.grad(), dBeta);
       return dx;
     }
+    INDArray tmp = buf.get("tmp", n, dim);
+    INDArray a = buf.get("a", n, 1);
+    INDArray b = buf.get("b", n, 1);
     tmp.assign(dy).muli(xhat);
     buf.addColumnSums(tmp, gamma.grad());  // dγ += Σ_rows dy ⊙ x̂
     buf.addColumnSums(dy, beta.grad());    // dβ += Σ_rows dy

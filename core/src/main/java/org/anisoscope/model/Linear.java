@@ -10,6 +10,8 @@ public final class Linear {
   private final int in;
   private final int out;
   private final Buffers buf;
+  private final Buffers scratch; // dx: shared by this layer's role in every block
+  private final String dxKey;
 
   Linear(ParamStore store, String name, int in, int out, boolean bias, double std) {
     this.in = in;
@@ -17,6 +19,8 @@ public final class Linear {
     this.weight = store.declare(name + ".W", new long[] {in, out}, ParamStore.Init.NORMAL, std, true);
     this.bias = bias ? store.declare(name + ".b", new long[] {1, out}, ParamStore.Init.ZEROS, 0, false) : null;
     this.buf = new Buffers(store.dtype());
+    this.scratch = store.scratch();
+    this.dxKey = Buffers.role(name) + ".dx";
   }
 
   /** @param x {@code [n, in]} @return {@code [n, out]}, a buffer owned by this layer */
@@ -59,7 +63,7 @@ public final class Linear {
    *
    * @param x the forward input {@code [n, in]} (still intact)
    * @param dy {@code [n, out]}
-   * @return dx {@code [n, in]}, a buffer owned by this layer
+   * @return dx {@code [n, in]}, valid until this layer's role runs its backward pass again (next block down)
    */
   INDArray backward(INDArray x, INDArray dy) {
     return backward(x, dy, true);
@@ -73,7 +77,7 @@ public final class Linear {
       buf.addColumnSums(dy, bias.grad()); // db += Σ_rows dy   [1, out]
     }
     t = Timing.lap("linear.bwd.db", t);
-    INDArray dx = buf.get("dx", n, in); // [n, in]
+    INDArray dx = scratch.get(dxKey, n, in); // [n, in], read by the caller before the next block's backward pass
     // dW += xᵀ dy [in, out] and dx = dy Wᵀ are independent: one per thread
     Blas.gemmPair(x, dy, weight.grad(), true, false, 1.0, dy, weight.value(), dx, false, true);
     Timing.lap("linear.bwd.dW_dx", t);

@@ -16,6 +16,9 @@ public final class Mlp {
   private final Linear proj;
   private final int dFf;
   private final Buffers buf;
+  // Whether the last forward pass was the fused one (then fc's output holds GELU(h), not h): the backward pass
+  // must take the same path whatever its own arrays are.
+  private boolean fusedLast;
 
   Mlp(ParamStore store, String name, int dModel, int dFf, double std, double projStd) {
     this.dFf = dFf;
@@ -28,12 +31,16 @@ public final class Mlp {
   INDArray forward(INDArray x) {
     long n = x.size(0);
     INDArray cdf = buf.get("cdf", n, dFf);       // Φ(h)
-    INDArray act = buf.get("act", n, dFf);       // GELU(h)
-    if (Kernels.fused(x, cdf, act, fc.output(n))) {
-      // Fused: h = x W without the bias, which the kernel adds; "cdf" then holds GELU'(h + b) for the backward pass.
+    fusedLast = Kernels.fused(x, cdf, fc.output(n));
+    if (fusedLast) {
+      // Fused: h = x W without the bias, which the kernel adds; "cdf" then holds GELU'(h + b) for the backward pass
+      // and GELU(h + b) overwrites h in place (h is not needed again: one [n, F] buffer less per block).
       INDArray h = fc.forwardWithoutBias(x);
-      Kernels.geluForward(h, fc.biasValue(), cdf, act);
-    } else {
+      Kernels.geluForward(h, fc.biasValue(), cdf, h);
+      return proj.forward(h);
+    }
+    INDArray act = buf.get("act", n, dFf);       // GELU(h)
+    {
       INDArray h = fc.forward(x);                // [n, F] pre-activation
       cdf.assign(h).muli(INV_SQRT2);
       Nd4j.exec(new Erf(cdf, cdf));
@@ -50,15 +57,17 @@ public final class Mlp {
    */
   INDArray backward(INDArray x, INDArray dOut) {
     long n = x.size(0);
-    INDArray act = buf.get("act", n, dFf);
     INDArray cdf = buf.get("cdf", n, dFf);
-    INDArray h = fc.output(n);                   // [n, F] pre-activation of the forward pass
-    INDArray dAct = proj.backward(act, dOut);    // [n, F]
-    // GELU'(h) = Φ(h) + h·φ(h)
-    if (Kernels.fused(h, cdf, dAct)) {
+    INDArray h = fc.output(n);                   // [n, F] pre-activation (fused path: the activation) of the forward pass
+    if (fusedLast) {
+      INDArray dAct = proj.backward(h, dOut);    // [n, F]; the fused forward pass left GELU(h) in h
+      // GELU'(h) = Φ(h) + h·φ(h), kept in cdf
       fc.addBiasGrad(Kernels.geluBackward(cdf, dAct));
       return fc.backward(x, dAct, false);
-    } else {
+    }
+    INDArray act = buf.get("act", n, dFf);
+    INDArray dAct = proj.backward(act, dOut);    // [n, F]
+    {
       INDArray d = buf.get("dgelu", n, dFf);
       d.assign(h).muli(h).muli(-0.5);
       Nd4j.exec(new Exp(d, d));

@@ -26,6 +26,8 @@ public final class ParamStore {
   private final Set<String> names = new LinkedHashSet<>();
   private INDArray values;  // [P]
   private INDArray grads;   // [P]
+  // Backward-only arrays shared by every layer declared here (one block's backward pass runs at a time).
+  private Buffers scratch;
 
   public ParamStore(DataType dtype) {
     this.dtype = dtype;
@@ -33,6 +35,18 @@ public final class ParamStore {
 
   public DataType dtype() {
     return dtype;
+  }
+
+  /**
+   * The model-wide buffers for arrays that live only inside one layer's backward pass (its upstream gradients,
+   * its dx): the blocks' backward passes run one after another, so they share one set instead of one per layer
+   * (at d 512, 4 layers: ~330 MB less). Layers key them by {@link Buffers#role}, the name without the block index.
+   */
+  public Buffers scratch() {
+    if (scratch == null) {
+      scratch = new Buffers(dtype);
+    }
+    return scratch;
   }
 
   /**

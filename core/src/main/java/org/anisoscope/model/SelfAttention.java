@@ -28,6 +28,7 @@ public final class SelfAttention {
   private final Linear proj;
   private final Dropout attnDropout;
   private final Buffers buf;
+  private final Buffers scratch; // backward-only arrays shared with every other block (ParamStore.scratch)
   private final QkNorm qkNorm; // null without qk-norm
   /** The factor on q·kᵀ: temperature/√d_head, or the temperature alone with qk-norm (its gains hold √d_head). */
   private double logitScale;
@@ -59,6 +60,7 @@ public final class SelfAttention {
     this.proj = new Linear(store, name + ".proj", dModel, dModel, true, projStd);
     this.attnDropout = new Dropout(store, name + ".attn_drop", dropout);
     this.buf = new Buffers(store.dtype());
+    this.scratch = store.scratch();
     this.qkNorm = qkNorm ? new QkNorm(store, name + ".qk_scale", heads, dHead) : null;
     setTemperature(temperature);
   }
@@ -84,22 +86,24 @@ public final class SelfAttention {
       t = Timing.lap("attn.fwd.qknorm", t);
     }
     INDArray qkv5 = qkvOut.reshape(batch, seq, 3, heads, dHead);  // [B, T, 3, H, D] view
-    INDArray q = q(batch, seq);                                    // [B, H, T, D]
-    INDArray k = k(batch, seq);
-    INDArray v = buf.get("v", batch, heads, seq, dHead);
     INDArray merged = buf.get("merged", (long) batch * seq, dModel); // [B·T, C]
     patternPending = null;
     // Strided: the products read q, k, v straight out of qkvOut and write straight into merged; the head copies
     // are then made only for inference, where hook_q / hook_k are read.
     strided = Blas.headsUsable(qkvOut, merged);
-    // (v is no hook: the strided products never need its copy)
-    if (!(strided && training) && Kernels.copies(qkvOut, q, k, v)) {
+    // (v is no hook: the strided products never need its copy). The head buffers are only made where they are
+    // filled: a strided training pass never touches them (3 [B·T, C] arrays less per block).
+    boolean heads3 = !(strided && training);
+    INDArray q = heads3 ? q(batch, seq) : null;                   // [B, H, T, D]
+    INDArray k = heads3 ? k(batch, seq) : null;
+    INDArray v = heads3 ? buf.get("v", batch, heads, seq, dHead) : null;
+    if (heads3 && Kernels.copies(qkvOut, q, k, v)) {
       Kernels.heads(qkvOut, 3, 0, q, batch, seq, heads, dHead, true);
       Kernels.heads(qkvOut, 3, 1, k, batch, seq, heads, dHead, true);
       if (!strided) {
         Kernels.heads(qkvOut, 3, 2, v, batch, seq, heads, dHead, true);
       }
-    } else if (!(strided && training)) {
+    } else if (heads3) {
       q.assign(part(qkv5, 0));
       k.assign(part(qkv5, 1));
       if (!strided) {
@@ -125,7 +129,7 @@ public final class SelfAttention {
     if (strided) {
       Blas.batchedHeads(bh, part(qkvOut, 0, seq), false, part(qkvOut, 1, seq), true,
           Blas.Heads.of(scores, heads, seq, seq));
-    } else {
+    } else { // (not strided: heads3, q and k were copied above)
       Blas.batched(q.reshape(bh, seq, dHead), k.reshape(bh, seq, dHead), scores, false, true);
     }
     t = Timing.lap("attn.fwd.qk", t);
@@ -150,6 +154,9 @@ public final class SelfAttention {
           rowsOf(merged, seq));
       t = Timing.lap("attn.fwd.pv", t);
     } else {
+      if (v == null) {
+        v = buf.get("v", batch, heads, seq, dHead);
+      }
       if (strided) { // the head copy of v was left out above
         v.assign(part(qkv5, 2));
       }
@@ -222,7 +229,7 @@ public final class SelfAttention {
     INDArray dMerged = proj.backward(merged, dOut);                // [B·T, C]
     t = Timing.lap("attn.bwd.proj", t);
     INDArray qkvOut = qkv.output((long) batch * seq);
-    INDArray dQkvs = buf.get("dqkv", (long) batch * seq, 3L * dModel);
+    INDArray dQkvs = scratch.get("attn.dqkv", (long) batch * seq, 3L * dModel); // [B·T, 3C], backward only
     if (fusedAttention && !attnDropout.active()) {
       INDArray lse = buf.get("lse", bh, seq);
       Preconditions.checkState(Kernels.attention(seq, dHead, dMerged, qkvOut, lse, dQkvs),
@@ -236,7 +243,7 @@ public final class SelfAttention {
     }
     INDArray p3s = pattern(batch, seq).reshape(bh, seq, seq);
     INDArray pUsed = attnDropout.lastOutput(p3s);
-    INDArray dPs = buf.get("dP", bh, seq, seq);                    // [B·H, T, T]
+    INDArray dPs = scratch.get("attn.dP", bh, seq, seq);           // [B·H, T, T]
     if (strided && Blas.headsUsable(dMerged, qkvOut, p3s, dPs, dQkvs, pUsed)) {
       Blas.Heads dy = rowsOf(dMerged, seq);
       Blas.Heads pd = Blas.Heads.of(pUsed, heads, seq, seq);
@@ -254,7 +261,7 @@ public final class SelfAttention {
       Timing.lap("attn.bwd.qkv", t);
       return dx;
     }
-    INDArray dy = buf.get("dy", batch, heads, seq, dHead);         // [B, H, T, D]
+    INDArray dy = scratch.get("attn.dy", batch, heads, seq, dHead); // [B, H, T, D]
     if (Kernels.copies(dMerged, dy)) {
       Kernels.heads(dMerged, 1, 0, dy, batch, seq, heads, dHead, true);
     } else {
@@ -266,10 +273,10 @@ public final class SelfAttention {
     INDArray k3 = k(batch, seq).reshape(bh, seq, dHead);
     INDArray v3 = buf.get("v", batch, heads, seq, dHead).reshape(bh, seq, dHead);
     INDArray p3 = pattern(batch, seq).reshape(bh, seq, seq);      // softmax output, before dropout
-    INDArray dP = buf.get("dP", bh, seq, seq);                     // [B·H, T, T]
-    INDArray dq = buf.get("dq", batch, heads, seq, dHead);
-    INDArray dk = buf.get("dk", batch, heads, seq, dHead);
-    INDArray dv = buf.get("dv", batch, heads, seq, dHead);
+    INDArray dP = scratch.get("attn.dP", bh, seq, seq);            // [B·H, T, T]
+    INDArray dq = scratch.get("attn.dq", batch, heads, seq, dHead);
+    INDArray dk = scratch.get("attn.dk", batch, heads, seq, dHead);
+    INDArray dv = scratch.get("attn.dv", batch, heads, seq, dHead);
     t = Timing.lap("attn.bwd.unmerge", t);
     INDArray pDropped = attnDropout.lastOutput(p3);              // P after dropout
     Blas.batchedPair(pDropped, dy3, dv.reshape(bh, seq, dHead), true, false,   // dv = Pᵀ dy
@@ -282,7 +289,7 @@ public final class SelfAttention {
         dP, q3, dk.reshape(bh, seq, dHead), true, false);                         // dk = dSᵀ q
 
     t = Timing.lap("attn.bwd.dq_dk", t);
-    INDArray dQkv = buf.get("dqkv", (long) batch * seq, 3L * dModel);          // [B·T, 3C]
+    INDArray dQkv = scratch.get("attn.dqkv", (long) batch * seq, 3L * dModel); // [B·T, 3C]
     INDArray dQkv5 = dQkv.reshape(batch, seq, 3, heads, dHead);
     if (Kernels.copies(dQkv, dq, dk, dv)) {
       Kernels.heads(dQkv, 3, 0, dq, batch, seq, heads, dHead, false);

@@ -176,6 +176,9 @@ public final class Trainer {
       lastCheckpointStep = start;
       bestVal = c.bestValLoss();
       out.printf(Locale.ROOT, "resuming %s at step %d of %d%n", run.path(), start, totalSteps);
+      if (start >= totalSteps) {
+        out.println("nothing left to train: the run reached its last step; only its final outputs are written again");
+      }
     }
     // Every channel is closed however training ends (divergence, a full disk, a bug), in reverse order.
     try (CsvLog trainCsv = log("train.csv", trainColumns, resume, start);
@@ -189,6 +192,9 @@ public final class Trainer {
       data.probeLabels().ifPresent(probe::withLabels); // a modality's own labels (image classes) for the cone plot
       if (device != null) {
         probe.withSource(device.probeSource());
+      }
+      if (resume) {
+        lastValLoss = lastLoggedValLoss(run.file("eval.csv")); // a run resumed at its end trains nothing more
       }
       if (start == 0) {
         warmUp();
@@ -206,6 +212,24 @@ public final class Trainer {
       }
     }
     return new Summary(totalSteps, lastValLoss, bestVal, trainSeconds, evalSeconds, probeSeconds, warmupSeconds);
+  }
+
+  /**
+   * The loss of the last {@code val} row of an {@code eval.csv} (columns {@link RunDirectory#EVAL_COLUMNS} first),
+   * or NaN when it has none: the "final val loss" of a run resumed after its last evaluation.
+   */
+  static double lastLoggedValLoss(Path evalCsv) throws IOException {
+    if (!Files.exists(evalCsv)) {
+      return Double.NaN;
+    }
+    double last = Double.NaN;
+    for (String line : Files.readAllLines(evalCsv, java.nio.charset.StandardCharsets.UTF_8)) {
+      String[] f = line.split(",", -1);
+      if (f.length >= 4 && f[2].equals("val")) {
+        last = Double.parseDouble(f[3]);
+      }
+    }
+    return last;
   }
 
   /** A new log, or on resume the existing one cut back to the checkpoint's step. */

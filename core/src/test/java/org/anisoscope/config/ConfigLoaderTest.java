@@ -52,6 +52,23 @@ class ConfigLoaderTest {
     assertTrue(m.contains("anisoscope.model.layers") && m.contains("exp.conf") && m.contains("integer"), m);
   }
 
+  /** Typesafe Config would read 1.5 as 1: a fraction where an integer is expected is refused, from a file too. */
+  @Test
+  void fractionWhereAnIntegerIsExpectedIsRefused() throws Exception {
+    String m = failure(null, List.of("model.layers=1.5"));
+    assertTrue(m.contains("command line: anisoscope.model.layers = 1.5: expected an integer"), m);
+    m = failure(conf("anisoscope.train.epochs = 2.5\n"), List.of());
+    assertTrue(m.contains("exp.conf") && m.contains("anisoscope.train.epochs = 2.5"), m);
+    assertEquals(3, Settings.load(null, List.of("model.layers=3.0")).model().layers(), "3.0 is the integer 3");
+  }
+
+  /** A list or object given on the command line is reported as coming from the command line. */
+  @Test
+  void bracketedOverrideNamesTheCommandLine() {
+    String m = failure(null, List.of("model.d-model=[1]"));
+    assertTrue(m.startsWith("command line: anisoscope.model.d-model = [1]: expected an integer"), m);
+  }
+
   @Test
   void outOfRangeValueIsRefused() {
     String m = failure(null, List.of("model.dropout=1.5"));

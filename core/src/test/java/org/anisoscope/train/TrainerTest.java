@@ -74,6 +74,29 @@ class TrainerTest {
     }
   }
 
+  /** Resuming a run that reached its last step trains nothing, leaves the logs alone and says so. */
+  @Test
+  void resumingAFinishedRunTrainsNothing() throws Exception {
+    Settings s = TinyRun.settings("train.checkpoint-every=2");
+    TinyRun.train(s, tmp.resolve("done"), false, -1);
+    List<String> before = java.nio.file.Files.readAllLines(tmp.resolve("done/eval.csv"));
+    String said = TinyRun.train(s, tmp.resolve("done"), true, -1);
+    assertTrue(said.contains("nothing left to train"), said);
+    assertEquals(before, java.nio.file.Files.readAllLines(tmp.resolve("done/eval.csv")));
+    assertEquals(Double.parseDouble(before.get(before.size() - 1).split(",")[3]),
+        Trainer.lastLoggedValLoss(tmp.resolve("done/eval.csv")));
+  }
+
+  @Test
+  void lastLoggedValLossReadsTheLastValRow() throws Exception {
+    java.nio.file.Path csv = tmp.resolve("eval.csv");
+    java.nio.file.Files.writeString(csv, "step,epoch,split,loss,acc\n0,0,val,4.5,0.1\n10,1,val,3.25,0.2\n");
+    assertEquals(3.25, Trainer.lastLoggedValLoss(csv));
+    java.nio.file.Files.writeString(csv, "step,epoch,split,loss\n");
+    assertTrue(Double.isNaN(Trainer.lastLoggedValLoss(csv)));
+    assertTrue(Double.isNaN(Trainer.lastLoggedValLoss(tmp.resolve("absent.csv"))));
+  }
+
   @Test
   void everyContractFileIsWritten() throws Exception {
     TinyRun.train(TinyRun.settings(), tmp.resolve("a"), false, -1);

@@ -195,12 +195,17 @@ public final class Experiment {
     out.printf(Locale.ROOT, "done: final val loss %.4f (best %.4f); train %.1f s, eval %.1f s, probe %.1f s "
             + "(%.1f %% of the run), JIT warm-up %.1f s%n", summary.finalValLoss(), summary.bestValLoss(),
         summary.trainSeconds(), summary.evalSeconds(), summary.probeSeconds(),
-        100 * summary.probeSeconds() / (summary.trainSeconds() + summary.evalSeconds() + summary.probeSeconds()
+        share(summary.probeSeconds(), summary.trainSeconds() + summary.evalSeconds() + summary.probeSeconds()
             + summary.warmupSeconds()), summary.warmupSeconds());
     if (report != null) {
       out.println("report: " + report);
     }
     return run.path();
+  }
+
+  /** {@code part} as a percentage of {@code whole}; 0 when nothing ran (a run resumed at its last step). */
+  static double share(double part, double whole) {
+    return whole > 0 ? 100 * part / whole : 0;
   }
 
   /** Prints cos_mean of every representation depth at each probe step (depth 0 = embeddings). */
