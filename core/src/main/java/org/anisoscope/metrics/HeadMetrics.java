@@ -51,19 +51,19 @@ public final class HeadMetrics {
     Preconditions.checkArgument(rows > 0 && cols > 0, "bad pattern shape [%s, %s]", rows, cols);
     Preconditions.checkArgument(pattern.length == (long) rows * cols, "pattern has %s values, [%s, %s] needs %s",
         pattern.length, rows, cols, (long) rows * cols);
+    for (int k = 0; k < pattern.length; k++) { // what the weights must be, first offender decides
+      float a = pattern[k];
+      if (Float.isNaN(a)) {
+        return Double.NaN; // a diverged model must show as NaN, not as a plausible entropy
+      }
+      if (a < 0) { // (not Preconditions with arguments: they would be boxed for every weight)
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            "negative attention weight %s at [%s, %s]", a, k / cols, k % cols));
+      }
+    }
     double total = 0;
     for (int i = 0; i < rows; i++) {
-      int off = i * cols;
-      for (int j = 0; j < cols; j++) {
-        double a = pattern[off + j];
-        if (Double.isNaN(a)) {
-          return Double.NaN; // a diverged model must show as NaN, not as a plausible entropy
-        }
-        Preconditions.checkArgument(a >= 0, "negative attention weight %s at [%s, %s]", a, i, j);
-        if (a > 0) {
-          total -= a * Math.log(a);
-        }
-      }
+      total -= EntropySums.sum(pattern, i * cols, cols); // Σ_j a_ij ln a_ij, zeros adding nothing
     }
     return total / rows;
   }
