@@ -31,9 +31,9 @@
  * {@code ‖Σ u_i‖² = N + Σ_{i≠j} cos}, no sampling). The spectral ones share one double-precision ND4J GEMM for
  * the d×d scatter matrix, O(N·d²), and LAPACK {@code syev} (package-private {@code SecondMoments}, cached for the
  * last vectors); {@code partition_iw} needs a second GEMM for the projections. {@code uniformity} is O(N²·d) and
- * uses a seeded subset of at most 2048 rows. The exponentials of {@code partition_iw} and {@code uniformity} run in
- * SIMD lanes (package-private {@code ExpSums}: Cephes' exp from IEEE operations only, so a seeded run repeats to
- * the bit). A caller computing several metrics of the same vectors opens a
+ * uses a seeded subset of at most 2048 rows. The exponentials of {@code partition_iw} and {@code uniformity}, and
+ * the logarithms of {@code attn_entropy}, run in SIMD lanes (package-private {@code ExpSums}, {@code EntropySums}:
+ * Cephes' exp and log from IEEE operations only, so a seeded run repeats to the bit). A caller computing several metrics of the same vectors opens a
  * {@link org.anisoscope.metrics.SharedStatistics} scope, so the column means, second moments and unit-vector sums
  * are made once per hook (the probe does, one scope per hook, hooks on all cores).
  *
