@@ -158,7 +158,7 @@ public final class BenchSweep {
       }
     }
     CurvePlot.write(png, List.of(new CurvePlot.Panel("training step, d_model " + d + " (median)", "context T",
-        "tokens/s", lines, true)));
+        "tokens/s", lines, true, true)));
   }
 
   static double median(double[] v) {

@@ -13,9 +13,18 @@ import java.util.Map;
  * per attention temperature), in the reports' house style; for experiments outside the training runs.
  */
 public final class CurvePlot {
-  /** One panel: a title, axis titles and its lines (name → x → y), drawn in order along viridis. */
+  /**
+   * One panel: a title, axis titles and its lines (name → x → y), drawn in order along viridis when the lines are
+   * an ordered setting (a temperature, a depth), in distinct categorical colours when they are not ({@code
+   * unordered}: e.g. two frameworks, where viridis would give the second a pale yellow-green).
+   */
   public record Panel(String title, String xTitle, String yTitle, Map<String, ? extends Map<Double, Double>> lines,
-      boolean logX) {
+      boolean logX, boolean unordered) {
+    /** Lines of an ordered setting (viridis). */
+    public Panel(String title, String xTitle, String yTitle, Map<String, ? extends Map<Double, Double>> lines,
+        boolean logX) {
+      this(title, xTitle, yTitle, lines, logX, false);
+    }
   }
 
   private CurvePlot() {
@@ -35,10 +44,14 @@ public final class CurvePlot {
             xy.put(x, y);
           }
         });
-        Plots.line(c, line.getKey(), xy, Plots.sequential(i++, p.lines().size()));
+        Plots.line(c, line.getKey(), xy, lineColour(p, i++));
       }
       charts.add(c);
     }
     org.anisoscope.files.AtomicFiles.writeBytes(png, Plots.pngGrid(charts));
+  }
+
+  static java.awt.Color lineColour(Panel p, int i) {
+    return p.unordered() ? Plots.categorical(i) : Plots.sequential(i, p.lines().size());
   }
 }
