@@ -123,6 +123,7 @@ if [[ "$MODE" == bundle ]]; then
   cp "$(fetch org.bytedeco:javacpp:1.5.7)" "$(fetch org.bytedeco:javacpp:1.5.7:linux-x86_64)" "$BUNDLE/lib-mixed/"
   echo "$CUDA_MAJOR" > "$BUNDLE/cuda-major"
   cp "$ROOT/experiments/gpu-bundle-run.sh" "$BUNDLE/run.sh"
+  cp "$ROOT/experiments/gpu-torchpeer.sh" "$BUNDLE/torchpeer.sh"
   echo "bundle ready: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1)); on the GPU machine: bash $(basename "$BUNDLE")/run.sh [LOGDIR]"
   exit 0
 fi
@@ -169,21 +170,7 @@ check "gpt2-small fp32" "$MATCHED" --bench "$ROOT/configs/gpt2-small.conf"
 check "gpt2-small tf32" "$MATCHED" --bench "$ROOT/configs/gpt2-small.conf" --tf32
 PEER="$ROOT/benchmarks/torch_gpt.py"
 mfu() { java -cp "$MATCHED:$CONFIG_JAR" org.anisoscope.cuda.DeviceCheck --mfu "$ROOT/configs/gpt2-small.conf" "$@"; }
-torchpeer() { # [--tf32]: PyTorch's GPT (benchmarks/torch_gpt.py) at gpt2-small.conf's shape, when python3 has CUDA torch
-  local f="$LOG/model-torch-gpt2-small${1:+-tf32}.log"
-  if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' >/dev/null 2>&1; then
-    echo "== PyTorch peer, gpt2-small shape ${1:-fp32}" | tee "$f"
-    timeout 300 python3 "$PEER" bench --device cuda --layers 12 --heads 12 --d-model 768 --d-ff 3072 \
-      --context 1024 --batch 8 --vocab 50257 --steps 10 --warmup 2 --threads 4 ${1:-} 2>&1 | tail -n 4 | tee -a "$f"
-    local line; line=$(grep '^torch: ' "$f" | tail -n 1)
-    if [[ -n "$line" ]]; then
-      mfu "$(sed -E 's/.*tokens_per_s=([0-9.]+).*/\1/' <<<"$line")" "$(sed -E 's/.*device=(.*) tf32=.*/\1/' \
-        <<<"$line")" ${1:-} 2>&1 | tee -a "$f"
-    fi
-  else
-    echo "no PyTorch peer: python3 cannot import torch with CUDA" | tee "$f"
-  fi
-}
+source "$ROOT/experiments/gpu-torchpeer.sh"
 torchpeer
 torchpeer --tf32
 # c. char-lm end to end, CPU then GPU; the GPU run's classpath: the application (JavaCPP 1.5.7) + the cuda module
