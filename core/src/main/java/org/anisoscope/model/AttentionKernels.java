@@ -38,7 +38,21 @@ final class AttentionKernels {
   private static final int W = 4 * L;
   /** Rows of the register block. */
   private static final int R = 3;
-  /** Query rows per tile of the row-tiled kernels: a multiple of R; 48 × T floats per tile (192 KB at T = 1024). */
+  /**
+   * Rows of the wide register block: 6 rows × 32 columns, 24 accumulators, which needs the 32 vector registers of
+   * AVX-512 (C2 then allocates ymm16–31); with AVX2's 16 it would spill. Measured on the AMD EPYC (Zen 4) benchmark
+   * machine, one core, S = q·kᵀ at T 252, D 128 on Java arrays: 3 rows 79 GFLOP/s, 6 rows 106 (OpenBLAS 0.3.19's
+   * sgemm on a [64, 128]·[128, 256] block: 71). The row-tiled kernels take rows 6 at a time when {@link #wide},
+   * then 3, then 1; every sum runs in the same k order, so results are bit-identical either way.
+   */
+  private static final int R6 = 6;
+  /**
+   * Whether the row-tiled kernels use the 6-row block: by default where the JVM's preferred vector is 512 bits
+   * (AVX-512); {@code -Danisoscope.attention-wide=false|true} overrides (A/B runs, tests).
+   */
+  static volatile boolean wide = Boolean.parseBoolean(System.getProperty("anisoscope.attention-wide",
+      String.valueOf(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512)));
+  /** Query rows per tile of the row-tiled kernels: a multiple of R and R6; 48 × T floats per tile (192 KB at T = 1024). */
   static final int TILE = 16 * R;
   /** Heads are split across the threads from this many multiply-adds of q·kᵀ in all (tests lower it). */
   static volatile long splitWork = Long.getLong("anisoscope.attention-split-work", 1L << 20);
@@ -334,7 +348,7 @@ final class AttentionKernels {
    * Tile row {@code [base, base + t)} of S in place: {@code exp(scale · s − lse)} over the first {@code len}
    * entries, exact zeros after (the recomputed softmax row of the forward pass).
    */
-  private static void probabilityRow(float[] s, int base, int len, int t, float scale, float lse) {
+  static void probabilityRow(float[] s, int base, int len, int t, float scale, float lse) {
     int full = len / L * L;
     for (int j = 0; j < full; j += L) {
       VectorKernels.exp(FloatVector.fromArray(S, s, base + j).mul(scale).sub(lse)).intoArray(s, base + j);
@@ -348,6 +362,14 @@ final class AttentionKernels {
   /** {@link #scores} for the rows {@code [r0, r1)} of {@code a}, into a tile ({@code s} row 0 = row r0). */
   private static void scoresRows(float[] a, float[] bt, float[] s, int r0, int r1, int t, int d, boolean causal) {
     int r = r0;
+    if (wide) {
+      for (; r + R6 <= r1; r += R6) {
+        int colEnd = causal ? Math.min(t, (r + R6 - 1) / W * W + W) : t;
+        for (int col = 0; col < colEnd; col += W) {
+          block6(a, r * d, d, 1, bt, col, t, s, (r - r0) * t + col, t, 0, d);
+        }
+      }
+    }
     for (; r + R <= r1; r += R) {
       int colEnd = causal ? Math.min(t, (r + R - 1) / W * W + W) : t;
       for (int col = 0; col < colEnd; col += W) {
@@ -365,6 +387,14 @@ final class AttentionKernels {
   /** Rows {@code [r0, r1)} of {@code c = a·b}: {@code a} a tile of those rows ({@code [r1 − r0, t]}), b {@code [t, d]}. */
   private static void lowerRows(float[] a, float[] b, float[] c, int r0, int r1, int t, int d, boolean causal) {
     int r = r0;
+    if (wide) {
+      for (; r + R6 <= r1; r += R6) {
+        int kEnd = causal ? r + R6 : t;
+        for (int col = 0; col < d; col += W) {
+          block6(a, (r - r0) * t, t, 1, b, col, d, c, r * d + col, d, 0, kEnd);
+        }
+      }
+    }
     for (; r + R <= r1; r += R) {
       int kEnd = causal ? r + R : t;
       for (int col = 0; col < d; col += W) {
@@ -388,6 +418,14 @@ final class AttentionKernels {
     int jEnd = causal ? r1 : t;
     int n = r1 - r0;
     int j = 0;
+    if (wide) {
+      for (; j + R6 <= jEnd; j += R6) {
+        int kStart = causal ? Math.max(0, j - r0) : 0;
+        for (int col = 0; col < d; col += W) {
+          block6Add(a, j, 1, t, b, r0 * d + col, d, c, j * d + col, d, kStart, n);
+        }
+      }
+    }
     for (; j + R <= jEnd; j += R) {
       int kStart = causal ? Math.max(0, j - r0) : 0;
       for (int col = 0; col < d; col += W) {
@@ -461,12 +499,38 @@ final class AttentionKernels {
     }
   }
 
-  /** {@code xt[e, j] = x[j, e]} for {@code x} of {@code t × d}. */
+  /**
+   * {@code xt[e, j] = x[j, e]} for {@code x} of {@code t × d}, by 8 × 8 blocks: a row-by-row walk writes each
+   * element to another row of xt (T floats apart), and was a fifth of the backward pass at D 128; a block's 8 rows
+   * of x and 8 rows of xt stay in L1.
+   */
   private static void transpose(float[] x, float[] xt, int t, int d) {
-    for (int j = 0; j < t; j++) {
-      int row = j * d;
+    int tb = t / 8 * 8;
+    int db = d / 8 * 8;
+    for (int j0 = 0; j0 < tb; j0 += 8) {
+      for (int e0 = 0; e0 < db; e0 += 8) {
+        for (int e = e0; e < e0 + 8; e++) {
+          int o = e * t + j0;
+          int in = j0 * d + e;
+          xt[o] = x[in];
+          xt[o + 1] = x[in + d];
+          xt[o + 2] = x[in + 2 * d];
+          xt[o + 3] = x[in + 3 * d];
+          xt[o + 4] = x[in + 4 * d];
+          xt[o + 5] = x[in + 5 * d];
+          xt[o + 6] = x[in + 6 * d];
+          xt[o + 7] = x[in + 7 * d];
+        }
+      }
+      for (int e = db; e < d; e++) {
+        for (int j = j0; j < j0 + 8; j++) {
+          xt[e * t + j] = x[j * d + e];
+        }
+      }
+    }
+    for (int j = tb; j < t; j++) {
       for (int e = 0; e < d; e++) {
-        xt[e * t + j] = x[row + e];
+        xt[e * t + j] = x[j * d + e];
       }
     }
   }
@@ -536,7 +600,7 @@ final class AttentionKernels {
    * whose exp is 1) and to 0 at the end: no masks, which JDK 17 compiles poorly, and the lane reductions go through
    * {@code lanes} ({@link #max8}, {@link #sum8}) rather than helpers taking a vector, which it boxed per row.
    */
-  private static float softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
+  static float softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
     int end = (len + L - 1) / L * L;
     for (int j = len; j < end; j++) {
       s[base + j] = Float.NEGATIVE_INFINITY;
@@ -573,7 +637,7 @@ final class AttentionKernels {
    * Row {@code [base, base + t)}: {@code ds ← scale · p ⊙ (ds − Σ_j ds ⊙ p)} up to {@code len} rounded up to whole
    * vectors (where p is 0 past len, so those entries become 0), exact zeros after.
    */
-  private static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale,
+  static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale,
       float[] lanes) {
     int end = (len + L - 1) / L * L;
     FloatVector acc = FloatVector.zero(S);
@@ -716,6 +780,206 @@ final class AttentionKernels {
     c21.intoArray(c, c2 + L);
     c22.intoArray(c, c2 + 2 * L);
     c23.intoArray(c, c2 + 3 * L);
+  }
+
+  /** {@link #block3} for 6 rows (see {@link #R6}); c is overwritten. */
+  private static void block6(float[] a, int a0, int ars, int aks, float[] b, int b0, int bld, float[] c, int c0,
+      int cld, int kLo, int kHi) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c02 = FloatVector.zero(S);
+    FloatVector c03 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S);
+    FloatVector c11 = FloatVector.zero(S);
+    FloatVector c12 = FloatVector.zero(S);
+    FloatVector c13 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S);
+    FloatVector c21 = FloatVector.zero(S);
+    FloatVector c22 = FloatVector.zero(S);
+    FloatVector c23 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S);
+    FloatVector c31 = FloatVector.zero(S);
+    FloatVector c32 = FloatVector.zero(S);
+    FloatVector c33 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S);
+    FloatVector c41 = FloatVector.zero(S);
+    FloatVector c42 = FloatVector.zero(S);
+    FloatVector c43 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S);
+    FloatVector c51 = FloatVector.zero(S);
+    FloatVector c52 = FloatVector.zero(S);
+    FloatVector c53 = FloatVector.zero(S);
+    for (int k = kLo; k < kHi; k++) {
+      int ak = a0 + k * aks;
+      int bk = b0 + k * bld;
+      FloatVector y0 = FloatVector.fromArray(S, b, bk);
+      FloatVector y1 = FloatVector.fromArray(S, b, bk + L);
+      FloatVector y2 = FloatVector.fromArray(S, b, bk + 2 * L);
+      FloatVector y3 = FloatVector.fromArray(S, b, bk + 3 * L);
+      FloatVector x = FloatVector.broadcast(S, a[ak]);
+      c00 = y0.fma(x, c00);
+      c01 = y1.fma(x, c01);
+      c02 = y2.fma(x, c02);
+      c03 = y3.fma(x, c03);
+      x = FloatVector.broadcast(S, a[ak + 1 * ars]);
+      c10 = y0.fma(x, c10);
+      c11 = y1.fma(x, c11);
+      c12 = y2.fma(x, c12);
+      c13 = y3.fma(x, c13);
+      x = FloatVector.broadcast(S, a[ak + 2 * ars]);
+      c20 = y0.fma(x, c20);
+      c21 = y1.fma(x, c21);
+      c22 = y2.fma(x, c22);
+      c23 = y3.fma(x, c23);
+      x = FloatVector.broadcast(S, a[ak + 3 * ars]);
+      c30 = y0.fma(x, c30);
+      c31 = y1.fma(x, c31);
+      c32 = y2.fma(x, c32);
+      c33 = y3.fma(x, c33);
+      x = FloatVector.broadcast(S, a[ak + 4 * ars]);
+      c40 = y0.fma(x, c40);
+      c41 = y1.fma(x, c41);
+      c42 = y2.fma(x, c42);
+      c43 = y3.fma(x, c43);
+      x = FloatVector.broadcast(S, a[ak + 5 * ars]);
+      c50 = y0.fma(x, c50);
+      c51 = y1.fma(x, c51);
+      c52 = y2.fma(x, c52);
+      c53 = y3.fma(x, c53);
+    }
+    int o0 = c0;
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + L);
+    c02.intoArray(c, o0 + 2 * L);
+    c03.intoArray(c, o0 + 3 * L);
+    int o1 = c0 + 1 * cld;
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + L);
+    c12.intoArray(c, o1 + 2 * L);
+    c13.intoArray(c, o1 + 3 * L);
+    int o2 = c0 + 2 * cld;
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + L);
+    c22.intoArray(c, o2 + 2 * L);
+    c23.intoArray(c, o2 + 3 * L);
+    int o3 = c0 + 3 * cld;
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + L);
+    c32.intoArray(c, o3 + 2 * L);
+    c33.intoArray(c, o3 + 3 * L);
+    int o4 = c0 + 4 * cld;
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + L);
+    c42.intoArray(c, o4 + 2 * L);
+    c43.intoArray(c, o4 + 3 * L);
+    int o5 = c0 + 5 * cld;
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + L);
+    c52.intoArray(c, o5 + 2 * L);
+    c53.intoArray(c, o5 + 3 * L);
+  }
+
+  /** {@link #block6} adding to c (see {@link #block3Add}). */
+  private static void block6Add(float[] a, int a0, int ars, int aks, float[] b, int b0, int bld, float[] c, int c0,
+      int cld, int kLo, int kHi) {
+    int l0 = c0;
+    int l1 = c0 + 1 * cld;
+    int l2 = c0 + 2 * cld;
+    int l3 = c0 + 3 * cld;
+    int l4 = c0 + 4 * cld;
+    int l5 = c0 + 5 * cld;
+    FloatVector c00 = FloatVector.fromArray(S, c, l0);
+    FloatVector c01 = FloatVector.fromArray(S, c, l0 + L);
+    FloatVector c02 = FloatVector.fromArray(S, c, l0 + 2 * L);
+    FloatVector c03 = FloatVector.fromArray(S, c, l0 + 3 * L);
+    FloatVector c10 = FloatVector.fromArray(S, c, l1);
+    FloatVector c11 = FloatVector.fromArray(S, c, l1 + L);
+    FloatVector c12 = FloatVector.fromArray(S, c, l1 + 2 * L);
+    FloatVector c13 = FloatVector.fromArray(S, c, l1 + 3 * L);
+    FloatVector c20 = FloatVector.fromArray(S, c, l2);
+    FloatVector c21 = FloatVector.fromArray(S, c, l2 + L);
+    FloatVector c22 = FloatVector.fromArray(S, c, l2 + 2 * L);
+    FloatVector c23 = FloatVector.fromArray(S, c, l2 + 3 * L);
+    FloatVector c30 = FloatVector.fromArray(S, c, l3);
+    FloatVector c31 = FloatVector.fromArray(S, c, l3 + L);
+    FloatVector c32 = FloatVector.fromArray(S, c, l3 + 2 * L);
+    FloatVector c33 = FloatVector.fromArray(S, c, l3 + 3 * L);
+    FloatVector c40 = FloatVector.fromArray(S, c, l4);
+    FloatVector c41 = FloatVector.fromArray(S, c, l4 + L);
+    FloatVector c42 = FloatVector.fromArray(S, c, l4 + 2 * L);
+    FloatVector c43 = FloatVector.fromArray(S, c, l4 + 3 * L);
+    FloatVector c50 = FloatVector.fromArray(S, c, l5);
+    FloatVector c51 = FloatVector.fromArray(S, c, l5 + L);
+    FloatVector c52 = FloatVector.fromArray(S, c, l5 + 2 * L);
+    FloatVector c53 = FloatVector.fromArray(S, c, l5 + 3 * L);
+    for (int k = kLo; k < kHi; k++) {
+      int ak = a0 + k * aks;
+      int bk = b0 + k * bld;
+      FloatVector y0 = FloatVector.fromArray(S, b, bk);
+      FloatVector y1 = FloatVector.fromArray(S, b, bk + L);
+      FloatVector y2 = FloatVector.fromArray(S, b, bk + 2 * L);
+      FloatVector y3 = FloatVector.fromArray(S, b, bk + 3 * L);
+      FloatVector x = FloatVector.broadcast(S, a[ak]);
+      c00 = y0.fma(x, c00);
+      c01 = y1.fma(x, c01);
+      c02 = y2.fma(x, c02);
+      c03 = y3.fma(x, c03);
+      x = FloatVector.broadcast(S, a[ak + 1 * ars]);
+      c10 = y0.fma(x, c10);
+      c11 = y1.fma(x, c11);
+      c12 = y2.fma(x, c12);
+      c13 = y3.fma(x, c13);
+      x = FloatVector.broadcast(S, a[ak + 2 * ars]);
+      c20 = y0.fma(x, c20);
+      c21 = y1.fma(x, c21);
+      c22 = y2.fma(x, c22);
+      c23 = y3.fma(x, c23);
+      x = FloatVector.broadcast(S, a[ak + 3 * ars]);
+      c30 = y0.fma(x, c30);
+      c31 = y1.fma(x, c31);
+      c32 = y2.fma(x, c32);
+      c33 = y3.fma(x, c33);
+      x = FloatVector.broadcast(S, a[ak + 4 * ars]);
+      c40 = y0.fma(x, c40);
+      c41 = y1.fma(x, c41);
+      c42 = y2.fma(x, c42);
+      c43 = y3.fma(x, c43);
+      x = FloatVector.broadcast(S, a[ak + 5 * ars]);
+      c50 = y0.fma(x, c50);
+      c51 = y1.fma(x, c51);
+      c52 = y2.fma(x, c52);
+      c53 = y3.fma(x, c53);
+    }
+    int o0 = c0;
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + L);
+    c02.intoArray(c, o0 + 2 * L);
+    c03.intoArray(c, o0 + 3 * L);
+    int o1 = c0 + 1 * cld;
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + L);
+    c12.intoArray(c, o1 + 2 * L);
+    c13.intoArray(c, o1 + 3 * L);
+    int o2 = c0 + 2 * cld;
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + L);
+    c22.intoArray(c, o2 + 2 * L);
+    c23.intoArray(c, o2 + 3 * L);
+    int o3 = c0 + 3 * cld;
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + L);
+    c32.intoArray(c, o3 + 2 * L);
+    c33.intoArray(c, o3 + 3 * L);
+    int o4 = c0 + 4 * cld;
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + L);
+    c42.intoArray(c, o4 + 2 * L);
+    c43.intoArray(c, o4 + 3 * L);
+    int o5 = c0 + 5 * cld;
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + L);
+    c52.intoArray(c, o5 + 2 * L);
+    c53.intoArray(c, o5 + 3 * L);
   }
 
   /** {@link #block3} for one row: {@code c[c0 .. c0+32) = Σ_k a[a0 + k·aks]·b[k, 0..32)}. */

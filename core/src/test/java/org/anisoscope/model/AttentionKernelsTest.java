@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttentionKernelsTest {
   private long splitWork;
+  private boolean wide;
 
   @BeforeEach
   void requireKernels() {
@@ -27,11 +28,14 @@ class AttentionKernelsTest {
         "fused kernels unavailable in this JVM (needs the CPU backend and --add-modules jdk.incubator.vector)");
     splitWork = AttentionKernels.splitWork;
     AttentionKernels.splitWork = 1; // heads split across the threads even at these sizes
+    wide = AttentionKernels.wide;
+    AttentionKernels.wide = false;  // the 3-row register block here; AttentionWideTest runs these cases with 6 rows
   }
 
   @AfterEach
   void restore() {
     AttentionKernels.splitWork = splitWork;
+    AttentionKernels.wide = wide;
   }
 
   private static Blas.Heads part(INDArray qkv, int p, int heads, int seq, int d) {
