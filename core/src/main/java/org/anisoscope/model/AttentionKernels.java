@@ -348,7 +348,7 @@ final class AttentionKernels {
    * Tile row {@code [base, base + t)} of S in place: {@code exp(scale · s − lse)} over the first {@code len}
    * entries, exact zeros after (the recomputed softmax row of the forward pass).
    */
-  static void probabilityRow(float[] s, int base, int len, int t, float scale, float lse) {
+  private static void probabilityRow(float[] s, int base, int len, int t, float scale, float lse) {
     int full = len / L * L;
     for (int j = 0; j < full; j += L) {
       VectorKernels.exp(FloatVector.fromArray(S, s, base + j).mul(scale).sub(lse)).intoArray(s, base + j);
@@ -444,6 +444,13 @@ final class AttentionKernels {
   private static void storeRows(ByteBuffer m, Blas.Heads h, int i, float[] src, int r0, int r1) {
     long at = h.at(i);
     int cols = h.cols();
+    if (NativeRows.AVAILABLE) {
+      long address = address(h, i, r0, r1);
+      for (int r = r0; r < r1; r++) {
+        NativeRows.put(src, (r - r0) * cols, address, at + (long) r * h.ld(), cols);
+      }
+      return;
+    }
     int full = cols / L * L;
     for (int r = r0; r < r1; r++) {
       long row = at + (long) r * h.ld();
@@ -455,6 +462,19 @@ final class AttentionKernels {
         m.putFloat((int) ((row + c) << 2), src[o + c]);
       }
     }
+  }
+
+  /**
+   * The native address of {@code h}'s buffer, after checking that rows {@code [r0, r1)} of matrix i lie inside it
+   * ({@link NativeRows} copies unchecked, where the ByteBuffer path checked every access).
+   */
+  private static long address(Blas.Heads h, int i, int r0, int r1) {
+    long first = h.at(i) + (long) r0 * h.ld();
+    long end = h.at(i) + (long) (r1 - 1) * h.ld() + h.cols();
+    com.google.common.base.Preconditions.checkArgument(r0 >= 0 && r1 > r0 && first >= 0
+            && end <= h.base().data().length(), "rows [%s, %s) of matrix %s (floats %s to %s) outside a buffer of %s",
+        r0, r1, i, first, end, h.base().data().length());
+    return h.base().data().addressPointer().address();
   }
 
   private static ByteBuffer mem(Blas.Heads h) {
@@ -469,6 +489,13 @@ final class AttentionKernels {
   private static void load(ByteBuffer m, Blas.Heads h, int i, float[] dst) {
     long at = h.at(i);
     int cols = h.cols();
+    if (NativeRows.AVAILABLE) {
+      long address = address(h, i, 0, h.rows());
+      for (int r = 0; r < h.rows(); r++) {
+        NativeRows.get(address, at + (long) r * h.ld(), dst, r * cols, cols);
+      }
+      return;
+    }
     int full = cols / L * L;
     for (int r = 0; r < h.rows(); r++) {
       long row = at + (long) r * h.ld();
@@ -486,6 +513,13 @@ final class AttentionKernels {
   private static void store(ByteBuffer m, Blas.Heads h, int i, float[] src) {
     long at = h.at(i);
     int cols = h.cols();
+    if (NativeRows.AVAILABLE) {
+      long address = address(h, i, 0, h.rows());
+      for (int r = 0; r < h.rows(); r++) {
+        NativeRows.put(src, r * cols, address, at + (long) r * h.ld(), cols);
+      }
+      return;
+    }
     int full = cols / L * L;
     for (int r = 0; r < h.rows(); r++) {
       long row = at + (long) r * h.ld();
@@ -600,7 +634,7 @@ final class AttentionKernels {
    * whose exp is 1) and to 0 at the end: no masks, which JDK 17 compiles poorly, and the lane reductions go through
    * {@code lanes} ({@link #max8}, {@link #sum8}) rather than helpers taking a vector, which it boxed per row.
    */
-  static float softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
+  private static float softmaxRow(float[] s, int base, int len, int t, float scale, float[] lanes) {
     int end = (len + L - 1) / L * L;
     for (int j = len; j < end; j++) {
       s[base + j] = Float.NEGATIVE_INFINITY;
@@ -637,7 +671,7 @@ final class AttentionKernels {
    * Row {@code [base, base + t)}: {@code ds ← scale · p ⊙ (ds − Σ_j ds ⊙ p)} up to {@code len} rounded up to whole
    * vectors (where p is 0 past len, so those entries become 0), exact zeros after.
    */
-  static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale,
+  private static void softmaxBackwardRow(float[] p, float[] ds, int base, int len, int t, float scale,
       float[] lanes) {
     int end = (len + L - 1) / L * L;
     FloatVector acc = FloatVector.zero(S);

@@ -100,14 +100,13 @@ public final class Kernels {
    * {@code seq × dHead} in these float32 buffers.
    */
   static boolean attention(int seq, int dHead, INDArray... arrays) {
-    return fused(arrays) && (AttentionBlas.takes(dHead) || AttentionKernels.supports(seq, dHead));
+    return fused(arrays) && AttentionKernels.supports(seq, dHead);
   }
 
   /** Whether training this model on sequences of {@code seq} runs the fused attention (for reports). */
   public static boolean attentionFused(ModelConfig cfg, int seq) {
-    int dHead = cfg.dModel() / cfg.heads();
     return enabled && cfg.dtype() == DataType.FLOAT && cfg.dropout() == 0.0
-        && (AttentionBlas.takes(dHead) || AttentionKernels.supports(seq, dHead));
+        && AttentionKernels.supports(seq, cfg.dModel() / cfg.heads());
   }
 
   /** P = softmax(scale·q·kᵀ) (causal or not) into {@code p}, y = P·v into {@code y}, head by head. */
@@ -124,36 +123,23 @@ public final class Kernels {
 
   /**
    * The row-tiled attention (FlashAttention's memory plan): y = softmax(scale·q·kᵀ)·v and the rows' log-sum-exp
-   * {@code lse [count, T]}; P only into {@code p} when that is not null. Nothing of size T² is kept. Large head
-   * dims ({@link AttentionBlas#takes}) run on sgemm tiles, the others in the register-blocked vector kernels.
+   * {@code lse [count, T]}; P only into {@code p} when that is not null. Nothing of size T² is kept.
    */
   static void attentionForwardTiled(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, INDArray lse,
       Blas.Heads p, Blas.Heads y, double scale, boolean causal) {
-    if (AttentionBlas.takes(q.cols())) {
-      AttentionBlas.forward(count, q, k, v, lse, p, y, (float) scale, causal);
-    } else {
-      AttentionKernels.forwardTiled(count, q, k, v, lse, p, y, (float) scale, causal);
-    }
+    AttentionKernels.forwardTiled(count, q, k, v, lse, p, y, (float) scale, causal);
   }
 
   /** dq, dk, dv of {@link #attentionForwardTiled}, recomputing P from q, k and {@code lse}. */
   static void attentionBackwardTiled(int count, Blas.Heads q, Blas.Heads k, Blas.Heads v, INDArray lse,
       Blas.Heads dy, Blas.Heads dq, Blas.Heads dk, Blas.Heads dv, double scale, boolean causal) {
-    if (AttentionBlas.takes(q.cols())) {
-      AttentionBlas.backward(count, q, k, v, lse, dy, dq, dk, dv, (float) scale, causal);
-    } else {
-      AttentionKernels.backwardTiled(count, q, k, v, lse, dy, dq, dk, dv, (float) scale, causal);
-    }
+    AttentionKernels.backwardTiled(count, q, k, v, lse, dy, dq, dk, dv, (float) scale, causal);
   }
 
   /** P of {@link #attentionForwardTiled}'s pass, recomputed from q, k and {@code lse} into {@code p}. */
   static void attentionPatterns(int count, Blas.Heads q, Blas.Heads k, INDArray lse, Blas.Heads p, double scale,
       boolean causal) {
-    if (AttentionBlas.takes(q.cols())) {
-      AttentionBlas.patterns(count, q, k, lse, p, (float) scale, causal);
-    } else {
-      AttentionKernels.patterns(count, q, k, lse, p, (float) scale, causal);
-    }
+    AttentionKernels.patterns(count, q, k, lse, p, (float) scale, causal);
   }
 
   static void softmaxForward(INDArray scores, INDArray probs, int rows, int t, double scale, boolean causal) {
