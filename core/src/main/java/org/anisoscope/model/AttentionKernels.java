@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
  * {@code S} and {@code dP}, the terms above the diagonal in the products with {@code P} and {@code dS}). The register
  * block is 3 rows × 32 columns: 12 accumulators, 3 broadcasts and 4 loads per step, 16 of AVX2's 16 registers.
  * On Java arrays the block runs at about 40 GFLOP/s on one core of the benchmark machine, against about 25 on the
- * arrays' native memory through {@code ByteBuffer}s, hence the copies.
+ * arrays' native memory through {@code ByteBuffer}s, hence the copies. On AVX-512 the row-tiled kernels use a
+ * 6-row block ({@link #wide}) and copy rows by {@link NativeRows}. OpenBLAS on tiles of 64 query rows was tried for
+ * head dim 128 and was no faster here (ARCHITECTURE.md, "Speed at large head dims").
  *
  * <p>Rows are computed within the diagonal 3-row block up to the block's last row; the entries of {@code P} and
  * {@code dS} above the diagonal are exact zeros (the softmax writes them), so the extra terms add nothing.
@@ -52,7 +54,7 @@ final class AttentionKernels {
    */
   static volatile boolean wide = Boolean.parseBoolean(System.getProperty("anisoscope.attention-wide",
       String.valueOf(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512)));
-  /** Query rows per tile of the row-tiled kernels: a multiple of R and R6; 48 × T floats per tile (192 KB at T = 1024). */
+  /** Query rows per tile of the row-tiled kernels: a multiple of R and R6; 48 × T floats (192 KB at T = 1024). */
   static final int TILE = 16 * R;
   /** Heads are split across the threads from this many multiply-adds of q·kᵀ in all (tests lower it). */
   static volatile long splitWork = Long.getLong("anisoscope.attention-split-work", 1L << 20);
