@@ -172,6 +172,18 @@ public final class Kernels {
     VectorKernels.layerNormBackward(dy, xhat, rstd, gamma, dx, dGamma, dBeta, n, dim);
   }
 
+  /** sum = x + add, then {@link #layerNormForward} of sum, in one pass (the same bits as the two). */
+  static void residualLayerNormForward(INDArray x, INDArray add, INDArray sum, float[] gamma, float[] beta,
+      double eps, INDArray xhat, INDArray y, INDArray rstd, int n, int dim) {
+    VectorKernels.layerNormForward(x, add, sum, gamma, beta, (float) eps, xhat, y, rstd, n, dim);
+  }
+
+  /** out = residual + the dx of {@link #layerNormBackward}, in one pass (the same bits as the separate add). */
+  static void residualLayerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray residual,
+      INDArray out, double[] dGamma, double[] dBeta, int n, int dim) {
+    VectorKernels.layerNormBackward(dy, xhat, rstd, gamma, residual, out, dGamma, dBeta, n, dim);
+  }
+
   /** Every row of {@code y} set to {@code row} (the bias a GEMM with β = 1 then adds its product to). */
   static void setRows(INDArray y, INDArray row) {
     VectorKernels.setRows(y, read(row), (int) y.size(0), (int) y.size(1));

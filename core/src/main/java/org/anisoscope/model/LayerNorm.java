@@ -50,6 +50,55 @@ public final class LayerNorm {
   }
 
   /**
+   * The residual add and the layer norm after it: {@code sum = x + add}, then {@link #forward(INDArray)} of sum (one
+   * pass over the rows on the fused path, the same bits as the two steps).
+   *
+   * @param x {@code [n, dim]}
+   * @param add {@code [n, dim]}
+   * @param sum {@code [n, dim]}, written (the residual stream; not x or add)
+   * @return y {@code [n, dim]}, a buffer owned by this layer
+   */
+  INDArray forward(INDArray x, INDArray add, INDArray sum) {
+    long n = x.size(0);
+    INDArray rstd = buf.get("rstd", n, 1);     // [n, 1]
+    INDArray xhat = buf.get("xhat", n, dim);   // [n, dim]
+    INDArray y = buf.get("y", n, dim);         // [n, dim]
+    if (Kernels.fused(x, add, sum, xhat, y, rstd)) {
+      Kernels.residualLayerNormForward(x, add, sum, Kernels.read(gamma.value()), Kernels.read(beta.value()), EPS,
+          xhat, y, rstd, (int) n, dim);
+      return y;
+    }
+    Kernels.add(x, add, sum);
+    return forward(sum);
+  }
+
+  /**
+   * {@link #backward(INDArray)} with the gradient of the residual path around this layer norm added:
+   * {@code out = residual + dx} (one pass on the fused path, the same bits as the separate add).
+   *
+   * @param dy {@code [n, dim]}
+   * @param residual {@code [n, dim]}
+   * @param out {@code [n, dim]}, written (not dy or residual)
+   * @return out
+   */
+  INDArray backward(INDArray dy, INDArray residual, INDArray out) {
+    long n = dy.size(0);
+    INDArray xhat = buf.get("xhat", n, dim);
+    INDArray rstd = buf.get("rstd", n, 1);
+    if (Kernels.fused(dy, xhat, rstd, residual, out)) {
+      double[] dGamma = new double[dim];
+      double[] dBeta = new double[dim];
+      Kernels.residualLayerNormBackward(dy, xhat, rstd, Kernels.read(gamma.value()), residual, out, dGamma, dBeta,
+          (int) n, dim);
+      Kernels.addTo(gamma.grad(), dGamma);
+      Kernels.addTo(beta.grad(), dBeta);
+      return out;
+    }
+    Kernels.add(residual, backward(dy), out);
+    return out;
+  }
+
+  /**
    * Accumulates dγ, dβ; returns dx = (1/σ)(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)), dx̂ = dy ⊙ γ.
    *
    * @param dy {@code [n, dim]}

@@ -328,7 +328,19 @@ final class VectorKernels {
    */
   static void layerNormForward(INDArray x, float[] gamma, float[] beta, float eps, INDArray xhat, INDArray y,
       INDArray rstd, int n, int dim) {
-    ByteBuffer xb = mem(x);
+    layerNormForward(x, null, null, gamma, beta, eps, xhat, y, rstd, n, dim);
+  }
+
+  /**
+   * {@link #layerNormForward} of {@code x + add}, which is also written to {@code total} (a residual add fused into the
+   * layer norm that follows it: one pass over the rows instead of two). The same bits as the add followed by the
+   * layer norm. With {@code add} null, x itself is normalised and {@code total} is not used.
+   */
+  static void layerNormForward(INDArray x, INDArray add, INDArray total, float[] gamma, float[] beta, float eps,
+      INDArray xhat, INDArray y, INDArray rstd, int n, int dim) {
+    ByteBuffer ab = add == null ? null : mem(add);
+    ByteBuffer xb = add == null ? mem(x) : mem(total); // what is normalised (the sum, once written)
+    ByteBuffer inb = mem(x);
     ByteBuffer hb = mem(xhat);
     ByteBuffer yb = mem(y);
     ByteBuffer rb = mem(rstd);
@@ -336,13 +348,31 @@ final class VectorKernels {
     Parallel.forRange(n, perPart(dim), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * dim;
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < full; j += L) {
-          acc = acc.add(FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE));
-        }
-        float sum = sum(acc);
-        for (int j = full; j < dim; j++) {
-          sum += xb.getFloat((int) ((base + j) << 2));
+        float sum;
+        if (ab == null) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int j = 0; j < full; j += L) {
+            acc = acc.add(FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE));
+          }
+          sum = sum(acc);
+          for (int j = full; j < dim; j++) {
+            sum += xb.getFloat((int) ((base + j) << 2));
+          }
+        } else { // the sum x + add, stored, and summed as the plain path sums what it loads
+          FloatVector acc = FloatVector.zero(S);
+          for (int j = 0; j < full; j += L) {
+            FloatVector v = FloatVector.fromByteBuffer(S, inb, (int) ((base + j) << 2), NATIVE)
+                .add(FloatVector.fromByteBuffer(S, ab, (int) ((base + j) << 2), NATIVE));
+            v.intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
+            acc = acc.add(v);
+          }
+          sum = sum(acc);
+          for (int j = full; j < dim; j++) {
+            int at = (int) ((base + j) << 2);
+            float v = inb.getFloat(at) + ab.getFloat(at);
+            xb.putFloat(at, v);
+            sum += v;
+          }
         }
         float mean = sum / dim;
         FloatVector sq = FloatVector.zero(S);
@@ -379,10 +409,20 @@ final class VectorKernels {
    */
   static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray dx,
       double[] dGamma, double[] dBeta, int n, int dim) {
+    layerNormBackward(dy, xhat, rstd, gamma, null, dx, dGamma, dBeta, n, dim);
+  }
+
+  /**
+   * {@link #layerNormBackward} with the gradient of a residual branch added: {@code dx = residual + (the layer norm's
+   * dx)}, the same bits as the separate add (a pass and a buffer fewer). With {@code residual} null, the plain dx.
+   */
+  static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray residual,
+      INDArray dx, double[] dGamma, double[] dBeta, int n, int dim) {
     ByteBuffer db = mem(dy);
     ByteBuffer hb = mem(xhat);
     ByteBuffer rb = mem(rstd);
     ByteBuffer xb = mem(dx);
+    ByteBuffer resb = residual == null ? null : mem(residual);
     int full = dim / L * L;
     int parts = Parallel.parts(n, perPart(dim));
     float[][] dgs = new float[parts][dim];
@@ -418,16 +458,31 @@ final class VectorKernels {
         a /= dim;
         b /= dim;
         float inv = rb.getFloat(r << 2);
-        for (int j = 0; j < full; j += L) {
-          FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
-              .mul(FloatVector.fromArray(S, gamma, j));
-          FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
-          g.sub(a).sub(h.mul(b)).mul(inv).intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
-        }
-        for (int j = full; j < dim; j++) {
-          int at = (int) ((base + j) << 2);
-          float g = db.getFloat(at) * gamma[j];
-          xb.putFloat(at, (g - a - hb.getFloat(at) * b) * inv);
+        if (resb == null) {
+          for (int j = 0; j < full; j += L) {
+            FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
+                .mul(FloatVector.fromArray(S, gamma, j));
+            FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
+            g.sub(a).sub(h.mul(b)).mul(inv).intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
+          }
+          for (int j = full; j < dim; j++) {
+            int at = (int) ((base + j) << 2);
+            float g = db.getFloat(at) * gamma[j];
+            xb.putFloat(at, (g - a - hb.getFloat(at) * b) * inv);
+          }
+        } else { // (residual + v equals v + residual: IEEE addition commutes)
+          for (int j = 0; j < full; j += L) {
+            FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
+                .mul(FloatVector.fromArray(S, gamma, j));
+            FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
+            FloatVector.fromByteBuffer(S, resb, (int) ((base + j) << 2), NATIVE).add(g.sub(a).sub(h.mul(b)).mul(inv))
+                .intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
+          }
+          for (int j = full; j < dim; j++) {
+            int at = (int) ((base + j) << 2);
+            float g = db.getFloat(at) * gamma[j];
+            xb.putFloat(at, resb.getFloat(at) + (g - a - hb.getFloat(at) * b) * inv);
+          }
         }
       }
     });
