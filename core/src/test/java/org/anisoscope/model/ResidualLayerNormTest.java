@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -30,6 +31,7 @@ class ResidualLayerNormTest {
   @AfterEach
   void restore() {
     Kernels.setMinPartElements(minPart);
+    Kernels.setLayerNormFusion(true);
   }
 
   private static INDArray rand(long seed, int n, int dim) {
@@ -51,9 +53,11 @@ class ResidualLayerNormTest {
     INDArray a = rand(2, n, dim);
     INDArray sumFused = Nd4j.create(DataType.FLOAT, n, dim);
     INDArray yFused = fused.forward(x, a, sumFused).dup();
+    Kernels.setLayerNormFusion(false); // the separate add, and the layer norm that keeps x̂
     INDArray sumPlain = Nd4j.create(DataType.FLOAT, n, dim);
     Kernels.add(x, a, sumPlain);
     INDArray yPlain = plain.forward(sumPlain).dup();
+    Kernels.setLayerNormFusion(true);
     assertArrayEquals(sumPlain.data().asFloat(), sumFused.data().asFloat(), "sum");
     assertArrayEquals(yPlain.data().asFloat(), yFused.data().asFloat(), "y");
 
@@ -63,7 +67,7 @@ class ResidualLayerNormTest {
     INDArray outFused = Nd4j.create(DataType.FLOAT, n, dim);
     fused.backward(dy, resid, outFused);
     INDArray outPlain = Nd4j.create(DataType.FLOAT, n, dim);
-    Kernels.add(resid, plain.backward(dy), outPlain);
+    Kernels.add(resid, plain.backward(dy), outPlain); // follows its forward pass: x̂ kept
     assertArrayEquals(outPlain.data().asFloat(), outFused.data().asFloat(), "dx");
     assertNotEquals(0.0, outFused.sub(resid).norm2Number().doubleValue(), "the layer norm's dx is added");
     java.util.Map<String, INDArray> grad = new java.util.HashMap<>();
@@ -72,5 +76,43 @@ class ResidualLayerNormTest {
       assertArrayEquals(grad.get("b." + p).toFloatVector(), grad.get("a." + p).toFloatVector(), "d" + p);
       assertNotEquals(0.0, grad.get("a." + p).norm2Number().doubleValue(), "d" + p + " accumulated");
     }
+  }
+
+  /**
+   * A whole training step (forward, loss, backward of a three-block model whose residual adds run fused across the
+   * blocks) with the fusion on and off: the same loss, hooks and gradients, bit for bit.
+   */
+  @ParameterizedTest(name = "d_model {0}, context {1}")
+  @CsvSource({"16, 8", "12, 13"})
+  void aTrainingStepIsTheSameBitsWithAndWithoutTheFusion(int dModel, int context) {
+    ModelConfig cfg = new ModelConfig(11, 3, 2, dModel, 3 * dModel, context, 0.0, true,
+        ModelConfig.Attention.SOFTMAX, true, DataType.FLOAT);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+    int[] tok = new int[3 * context];
+    int[] tg = new int[tok.length];
+    for (int i = 0; i < tok.length; i++) {
+      tok[i] = r.nextInt(11);
+      tg[i] = r.nextInt(11);
+    }
+    org.anisoscope.data.Batch batch = new org.anisoscope.data.Batch(3, context, tok, tg);
+    java.util.List<float[]> on = step(cfg, batch, true);
+    java.util.List<float[]> off = step(cfg, batch, false);
+    assertEquals(on.size(), off.size());
+    for (int i = 0; i < on.size(); i++) {
+      assertArrayEquals(off.get(i), on.get(i), "array " + i + " (loss, hooks, gradients)");
+    }
+  }
+
+  private static java.util.List<float[]> step(ModelConfig cfg, org.anisoscope.data.Batch batch, boolean fusion) {
+    Kernels.setLayerNormFusion(fusion);
+    org.anisoscope.train.Network m = org.anisoscope.train.Network.ofTokens(cfg,
+        org.anisoscope.objective.CausalLm::new, 7);
+    Nd4j.getRandom().setSeed(5); // non-trivial gains and biases
+    m.params().values().addi(Nd4j.rand(DataType.FLOAT, m.params().values().shape()).subi(0.5f).muli(0.4f));
+    java.util.List<float[]> out = new java.util.ArrayList<>();
+    out.add(new float[] {(float) m.forwardBackward(batch).loss()});
+    m.hooks(batch.size(), batch.seq()).values().forEach(h -> out.add(h.dup().data().asFloat()));
+    out.add(m.params().grads().dup().data().asFloat());
+    return out;
   }
 }
