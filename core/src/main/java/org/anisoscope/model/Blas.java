@@ -29,35 +29,7 @@ public final class Blas {
    */
   private static volatile long splitWork = Long.getLong("anisoscope.gemm-split-work", 1L << 22);
 
-  /**
-   * How {@link #gemmPair} shares its two products between two threads: {@link Pairing#PAIR}, one whole product per
-   * thread, is the default and measured fastest; the others are kept to measure against
-   * ({@code -Danisoscope.gemm-pairing=split|ksplit}, {@link #setPairing}). benchmarks/README.md has the figures.
-   */
-  public enum Pairing {
-    /** One product per thread. */
-    PAIR,
-    /** Each product cut across the threads ({@link #gemm}'s row or column blocks), one after the other. */
-    SPLIT,
-    /**
-     * Both products cut in two, both halves of a thread in one hand-over: the first product (a weight gradient
-     * {@code op(a1)ᵀ·b1} with a long inner dimension) along k, the second thread's partial sum in a scratch array
-     * added afterwards; the second product by rows. Only for {@code ta1 && !tb1}, otherwise as SPLIT.
-     */
-    KSPLIT
-  }
-
-  private static volatile Pairing pairing = Pairing.valueOf(
-      System.getProperty("anisoscope.gemm-pairing", "pair").toUpperCase(java.util.Locale.ROOT));
-
   private Blas() {
-  }
-
-  /** Sets how {@link #gemmPair} runs (measurements, tests); returns the previous setting. */
-  public static Pairing setPairing(Pairing p) {
-    Pairing was = pairing;
-    pairing = Preconditions.checkNotNull(p, "pairing");
-    return was;
   }
 
   /** Sets the splitting threshold in multiply-adds (tests use a small one to exercise the split); returns the old. */
@@ -111,15 +83,24 @@ public final class Blas {
    */
   public static void gemmPair(INDArray a1, INDArray b1, INDArray c1, boolean ta1, boolean tb1, double beta1,
       INDArray a2, INDArray b2, INDArray c2, boolean ta2, boolean tb2) {
-    Pairing how = pairing;
-    if (!NATIVE || Parallel.threads() < 2 || !usable(a1, b1, c1) || !usable(a2, b2, c2) || how == Pairing.SPLIT
-        || how == Pairing.KSPLIT && !(ta1 && !tb1 && !ta2 && Parallel.threads() == 2 && !Parallel.inUse())) {
+    gemmPair(a1, b1, c1, ta1, tb1, beta1, a2, b2, c2, ta2, tb2, null);
+  }
+
+  /**
+   * As {@link #gemmPair(INDArray, INDArray, INDArray, boolean, boolean, double, INDArray, INDArray, INDArray,
+   * boolean, boolean)}, then {@code then} (null: nothing) on the second product's thread once that product is done:
+   * small work that fills the time that thread would wait for the first (a weight gradient, the slower of a linear
+   * layer's two products on one core). It runs on that thread alone: a {@link Parallel} split inside it runs its
+   * parts one after the other, with the same per-part sums (the same bits).
+   */
+  public static void gemmPair(INDArray a1, INDArray b1, INDArray c1, boolean ta1, boolean tb1, double beta1,
+      INDArray a2, INDArray b2, INDArray c2, boolean ta2, boolean tb2, Runnable then) {
+    if (!NATIVE || Parallel.threads() < 2 || !usable(a1, b1, c1) || !usable(a2, b2, c2)) {
       gemm(a1, b1, c1, ta1, tb1, 1.0, beta1);
       gemm(a2, b2, c2, ta2, tb2, 1.0, 0.0);
-      return;
-    }
-    if (how == Pairing.KSPLIT) {
-      kSplitPair(a1, b1, c1, beta1, a2, b2, c2, tb2);
+      if (then != null) {
+        then.run();
+      }
       return;
     }
     Parallel.forParts(2, 1, (part, lo, hi) -> {
@@ -127,29 +108,11 @@ public final class Blas {
         gemm(a1, b1, c1, ta1, tb1, 1.0, beta1); // nested: runs on this thread alone
       } else {
         gemm(a2, b2, c2, ta2, tb2, 1.0, 0.0);
+        if (then != null) {
+          then.run();
+        }
       }
     });
-  }
-
-  /** {@link Pairing#KSPLIT}: {@code c1 = a1ᵀ·b1 + β₁c1} along k in two, {@code c2 = a2·op(b2)} by rows in two. */
-  private static void kSplitPair(INDArray a1, INDArray b1, INDArray c1, double beta1, INDArray a2, INDArray b2,
-      INDArray c2, boolean tb2) {
-    int k = (int) a1.size(0);
-    int half = k / 2;
-    INDArray partial = Nd4j.create(c1.dataType(), c1.shape()); // [m, n]: the second half's sum
-    Parallel.forParts(2, 1, (part, lo, hi) -> {
-      int from = part == 0 ? 0 : half;
-      int to = part == 0 ? half : k;
-      gemm(a1.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)),
-          b1.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)),
-          part == 0 ? c1 : partial, true, false, 1.0, part == 0 ? beta1 : 0.0);
-      int rows = (int) c2.size(0);
-      int r0 = part == 0 ? 0 : rows / 2;
-      int r1 = part == 0 ? rows / 2 : rows;
-      gemm(a2.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(r0, r1)), b2,
-          c2.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(r0, r1)), false, tb2, 1.0, 0.0);
-    });
-    c1.addi(partial);
   }
 
   /** Two independent batched products ({@link #batched}), one per thread when there are two. */

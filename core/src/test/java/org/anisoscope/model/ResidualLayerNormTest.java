@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
- * The fused residual layer norm ({@link LayerNorm#forward(INDArray, INDArray, INDArray)},
+ * The fused residual layer norm that keeps row means instead of x̂ ({@link LayerNorm#forward(INDArray, INDArray, INDArray)},
  * {@link LayerNorm#backward(INDArray, INDArray, INDArray)}) gives bit for bit what the separate add and layer norm
  * give on the float32 kernels: seeded runs and resumed checkpoints depend on it. Rows of whole SIMD vectors and with
  * ragged tails, split across the threads.
@@ -32,6 +32,7 @@ class ResidualLayerNormTest {
   void restore() {
     Kernels.setMinPartElements(minPart);
     Kernels.setLayerNormFusion(true);
+    Linear.setOverlapBiasGrad(true);
   }
 
   private static INDArray rand(long seed, int n, int dim) {
@@ -80,7 +81,8 @@ class ResidualLayerNormTest {
 
   /**
    * A whole training step (forward, loss, backward of a three-block model whose residual adds run fused across the
-   * blocks) with the fusion on and off: the same loss, hooks and gradients, bit for bit.
+   * blocks, the linear layers' bias gradients on the dx product's thread) with these on and off: the same loss,
+   * hooks and gradients, bit for bit.
    */
   @ParameterizedTest(name = "d_model {0}, context {1}")
   @CsvSource({"16, 8", "12, 13"})
@@ -105,6 +107,7 @@ class ResidualLayerNormTest {
 
   private static java.util.List<float[]> step(ModelConfig cfg, org.anisoscope.data.Batch batch, boolean fusion) {
     Kernels.setLayerNormFusion(fusion);
+    Linear.setOverlapBiasGrad(fusion);
     org.anisoscope.train.Network m = org.anisoscope.train.Network.ofTokens(cfg,
         org.anisoscope.objective.CausalLm::new, 7);
     Nd4j.getRandom().setSeed(5); // non-trivial gains and biases

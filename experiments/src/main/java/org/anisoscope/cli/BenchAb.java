@@ -2,7 +2,6 @@ package org.anisoscope.cli;
 
 import org.anisoscope.config.Settings;
 import org.anisoscope.config.SettingsException;
-import org.anisoscope.model.Blas;
 import org.anisoscope.model.Kernels;
 import org.anisoscope.model.ModelConfig;
 import org.anisoscope.objective.Objectives;
@@ -26,7 +25,9 @@ import java.util.concurrent.Callable;
  * model, so a machine whose load changes (another build, another benchmark) slows both alike, which separate
  * bench.sh runs cannot promise. Settings: {@code lnfusion=on|off} (layer norms keep means, not x̂, and take the
  * residual adds into their passes: {@link Kernels#setLayerNormFusion}; the same bits either way),
- * {@code pairing=pair|split|ksplit} ({@link Blas#setPairing}).
+ * {@code dboverlap=on|off} (a linear layer's bias gradient on the dx product's thread after it, or before the pair:
+ * {@link org.anisoscope.model.Linear#setOverlapBiasGrad}; the same bits either way). (The commit that measured
+ * {@code Blas.gemmPair}'s alternatives, b4b8009, also had {@code pairing=pair|split|ksplit}.)
  */
 @Command(name = "BenchAb", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Alternates two settings of the training step in one JVM; prints both medians and their ratio.")
@@ -34,7 +35,7 @@ public final class BenchAb implements Callable<Integer> {
   @Parameters(paramLabel = "CONFIG|KEY=VALUE", description = "A configuration file and key=value overrides.")
   private List<String> args = new ArrayList<>();
 
-  @Option(names = "--a", required = true, description = "Setting A, e.g. lnfusion=off,pairing=pair")
+  @Option(names = "--a", required = true, description = "Setting A, e.g. lnfusion=off,dboverlap=off")
   private String a;
 
   @Option(names = "--b", required = true, description = "Setting B, e.g. lnfusion=on")
@@ -119,8 +120,12 @@ public final class BenchAb implements Callable<Integer> {
           case "off" -> false;
           default -> throw new IllegalArgumentException("lnfusion=" + p[1] + ": expected on or off");
         });
-        case "pairing" -> Blas.setPairing(Blas.Pairing.valueOf(p[1].toUpperCase(Locale.ROOT)));
-        default -> throw new IllegalArgumentException("setting key '" + p[0] + "': expected lnfusion or pairing");
+        case "dboverlap" -> org.anisoscope.model.Linear.setOverlapBiasGrad(switch (p[1]) {
+          case "on" -> true;
+          case "off" -> false;
+          default -> throw new IllegalArgumentException("dboverlap=" + p[1] + ": expected on or off");
+        });
+        default -> throw new IllegalArgumentException("setting key '" + p[0] + "': expected lnfusion or dboverlap");
       }
     }
   }
