@@ -81,9 +81,12 @@ public final class BenchAb implements Callable<Integer> {
       i++;
     }
     double[][] ms = new double[2][steps];
+    double[][] cpu = new double[2][steps];
     for (int k = 0; k < 2 * steps; k++, i++) {
       int side = k % 2;
+      long c0 = cpuNanos();
       ms[side][k / 2] = step(stepper, s, batch, t, side == 0 ? a : b, i);
+      cpu[side][k / 2] = (cpuNanos() - c0) / 1e6;
     }
     double[] ratio = new double[steps];
     for (int k = 0; k < steps; k++) {
@@ -96,6 +99,10 @@ public final class BenchAb implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "ab: a_ms=%.1f b_ms=%.1f a_share=%.3f b_share=%.3f ratio_b_over_a=%.3f "
             + "(median of per-pair ratios)%n", ma, mb, flops / (ma / 1000) / 1e9 / peak,
         flops / (mb / 1000) / 1e9 / peak, median(ratio));
+    // CPU time of the whole process per step (all threads, spinning included): less moved by other processes
+    // than wall time on a shared machine
+    System.out.printf(Locale.ROOT, "cpu: a_cpu_ms=%.1f b_cpu_ms=%.1f ratio=%.3f%n", median(cpu[0]), median(cpu[1]),
+        median(cpu[1]) / median(cpu[0]));
     return 0;
   }
 
@@ -128,6 +135,11 @@ public final class BenchAb implements Callable<Integer> {
         default -> throw new IllegalArgumentException("setting key '" + p[0] + "': expected lnfusion or dboverlap");
       }
     }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(double[] x) {
