@@ -83,9 +83,24 @@ public final class Blas {
    */
   public static void gemmPair(INDArray a1, INDArray b1, INDArray c1, boolean ta1, boolean tb1, double beta1,
       INDArray a2, INDArray b2, INDArray c2, boolean ta2, boolean tb2) {
+    gemmPair(a1, b1, c1, ta1, tb1, beta1, a2, b2, c2, ta2, tb2, null);
+  }
+
+  /**
+   * As {@link #gemmPair(INDArray, INDArray, INDArray, boolean, boolean, double, INDArray, INDArray, INDArray,
+   * boolean, boolean)}, then {@code then} (null: nothing) on the second product's thread once that product is done:
+   * small work that fills the time that thread would wait for the first (a weight gradient, the slower of a linear
+   * layer's two products on one core). It runs on that thread alone: a {@link Parallel} split inside it runs its
+   * parts one after the other, with the same per-part sums (the same bits).
+   */
+  public static void gemmPair(INDArray a1, INDArray b1, INDArray c1, boolean ta1, boolean tb1, double beta1,
+      INDArray a2, INDArray b2, INDArray c2, boolean ta2, boolean tb2, Runnable then) {
     if (!NATIVE || Parallel.threads() < 2 || !usable(a1, b1, c1) || !usable(a2, b2, c2)) {
       gemm(a1, b1, c1, ta1, tb1, 1.0, beta1);
       gemm(a2, b2, c2, ta2, tb2, 1.0, 0.0);
+      if (then != null) {
+        then.run();
+      }
       return;
     }
     Parallel.forParts(2, 1, (part, lo, hi) -> {
@@ -93,6 +108,9 @@ public final class Blas {
         gemm(a1, b1, c1, ta1, tb1, 1.0, beta1); // nested: runs on this thread alone
       } else {
         gemm(a2, b2, c2, ta2, tb2, 1.0, 0.0);
+        if (then != null) {
+          then.run();
+        }
       }
     });
   }

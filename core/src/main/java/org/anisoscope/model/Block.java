@@ -48,26 +48,49 @@ public final class Block {
    * @return hook_resid_post {@code [B·T, C]}, a buffer owned by this block
    */
   INDArray forward(INDArray x, int batch, int seq, boolean training) {
+    return forward(x, batch, seq, training, false, null);
+  }
+
+  /**
+   * As {@link #forward(INDArray, int, int, boolean)}; the residual adds are fused into the layer norms that read
+   * their sums ({@link LayerNorm#forward(INDArray, INDArray, INDArray)}).
+   *
+   * @param normalised whether {@link #firstNorm()} has already normalised x (the block below passed it as its
+   *     {@code next})
+   * @param next the layer norm that reads hook_resid_post next (the block above's {@link #firstNorm()}, or the final
+   *     one), which then runs here, fused into the last residual add; null: none
+   */
+  INDArray forward(INDArray x, int batch, int seq, boolean training, boolean normalised, LayerNorm next) {
     long n = x.size(0);
     INDArray mid = residMid(n);
     INDArray post = residPost(n);
     long t = Timing.start();
+    INDArray h2;
     if (attn != null || mixer != null) {
-      INDArray h = ln1.forward(x);
+      INDArray h = normalised ? ln1.output(n) : ln1.forward(x);
       t = Timing.lap("ln.fwd", t);
       INDArray a = attn != null ? attn.forward(h, batch, seq, training) : mixer.forward(h, batch, seq, training);
       t = Timing.start();
-      Kernels.add(x, attnOutDrop.forward(a, training), mid);
+      h2 = ln2.forward(x, attnOutDrop.forward(a, training), mid); // mid = x + Drop(Attn(…)), LN₂(mid)
     } else {
       mid.assign(x);
+      h2 = ln2.forward(mid);
     }
-    INDArray h2 = ln2.forward(mid);
     t = Timing.lap("ln.fwd", t);
     INDArray m = mlp.forward(h2);
     t = Timing.lap("mlp.fwd", t);
-    Kernels.add(mid, mlpOutDrop.forward(m, training), post);
+    if (next != null) {
+      next.forward(mid, mlpOutDrop.forward(m, training), post); // post = mid + Drop(MLP(…)), and next's LN of it
+    } else {
+      Kernels.add(mid, mlpOutDrop.forward(m, training), post);
+    }
     Timing.lap("residual.fwd", t);
     return post;
+  }
+
+  /** The layer norm that reads this block's input (null when the block has no attention sub-layer to feed). */
+  LayerNorm firstNorm() {
+    return attn != null || mixer != null ? ln1 : null;
   }
 
   /**
@@ -85,9 +108,8 @@ public final class Block {
     INDArray dm = mlpOutDrop.active() ? mlpOutDrop.backward(tmp(n).assign(dPost)) : dPost;
     INDArray dh2 = mlp.backward(ln2.output(n), dm);
     t = Timing.lap("mlp.bwd", t);
-    INDArray dl2 = ln2.backward(dh2);
+    ln2.backward(dh2, dPost, dMid); // dMid = dPost + LN₂'s dx, one pass
     t = Timing.lap("ln.bwd", t);
-    Kernels.add(dPost, dl2, dMid);
     // mid = x + Attn(LN₁(x))
     if (attn == null && mixer == null) {
       return dx.assign(dMid);
@@ -97,7 +119,7 @@ public final class Block {
     INDArray dh1 = attn != null ? attn.backward(ln1.output(n), da, batch, seq)
         : mixer.backward(ln1.output(n), da, batch, seq);
     t = Timing.start();
-    Kernels.add(dMid, ln1.backward(dh1), dx);
+    ln1.backward(dh1, dMid, dx); // dx = dMid + LN₁'s dx
     Timing.lap("ln.bwd", t);
     return dx;
   }

@@ -24,7 +24,28 @@ public final class Kernels {
       && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   private static volatile boolean enabled = AVAILABLE && !Boolean.getBoolean("anisoscope.reference-kernels");
 
+  /**
+   * Whether layer norms on the fused path keep their row means instead of x̂ (the backward pass recomputes x̂ from
+   * the input) and run the residual adds around them in their own passes (LayerNorm's three-argument passes).
+   */
+  private static volatile boolean layerNormFusion = true;
+
   private Kernels() {
+  }
+
+  /**
+   * Switches {@link #layerNormFusion()} on or off (both give the same bits; tests and the step-by-step measurement
+   * {@code BenchAb} compare them); returns the previous setting.
+   */
+  public static boolean setLayerNormFusion(boolean on) {
+    boolean was = layerNormFusion;
+    layerNormFusion = on;
+    return was;
+  }
+
+  /** Whether layer norms keep means, not x̂, and take the residual adds into their passes (the default). */
+  static boolean layerNormFusion() {
+    return layerNormFusion;
   }
 
   /**
@@ -170,6 +191,24 @@ public final class Kernels {
   static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray dx,
       double[] dGamma, double[] dBeta, int n, int dim) {
     VectorKernels.layerNormBackward(dy, xhat, rstd, gamma, dx, dGamma, dBeta, n, dim);
+  }
+
+  /**
+   * Layer norm of x (with {@code add} not null: of {@code sum = x + add}, written to sum in the same pass) keeping
+   * the row means in {@code mean [n, 1]} instead of x̂: y and rstd are {@link #layerNormForward}'s bits.
+   */
+  static void layerNormForwardKeepMean(INDArray x, INDArray add, INDArray sum, float[] gamma, float[] beta,
+      double eps, INDArray mean, INDArray y, INDArray rstd, int n, int dim) {
+    VectorKernels.layerNormForward(x, add, sum, gamma, beta, (float) eps, null, mean, y, rstd, n, dim);
+  }
+
+  /**
+   * {@link #layerNormBackward} after {@link #layerNormForwardKeepMean}: x̂ recomputed from the normalised input x
+   * (the same bits as the kept x̂), and with {@code residual} not null {@code out = residual + dx} in the same pass.
+   */
+  static void layerNormBackwardFromInput(INDArray dy, INDArray x, INDArray mean, INDArray rstd, float[] gamma,
+      INDArray residual, INDArray out, double[] dGamma, double[] dBeta, int n, int dim) {
+    VectorKernels.layerNormBackward(dy, x, mean, rstd, gamma, residual, out, dGamma, dBeta, n, dim);
   }
 
   /** Every row of {@code y} set to {@code row} (the bias a GEMM with β = 1 then adds its product to). */

@@ -13,6 +13,16 @@ public final class Linear {
   private final Buffers scratch; // dx: shared by this layer's role in every block
   private final String dxKey;
 
+  /** Whether db runs on dx's thread after dx (the default) rather than before the pair; the same bits either way. */
+  private static volatile boolean overlapBiasGrad = true;
+
+  /** Sets {@link #overlapBiasGrad} (tests and BenchAb compare both); returns the previous setting. */
+  public static boolean setOverlapBiasGrad(boolean on) {
+    boolean was = overlapBiasGrad;
+    overlapBiasGrad = on;
+    return was;
+  }
+
   Linear(ParamStore store, String name, int in, int out, boolean bias, double std) {
     this.in = in;
     this.out = out;
@@ -73,13 +83,16 @@ public final class Linear {
   INDArray backward(INDArray x, INDArray dy, boolean biasGrad) {
     long n = x.size(0);
     long t = Timing.start();
-    if (bias != null && biasGrad) {
-      buf.addColumnSums(dy, bias.grad()); // db += Σ_rows dy   [1, out]
+    Runnable db = bias != null && biasGrad ? () -> buf.addColumnSums(dy, bias.grad()) : null; // db += Σ_rows dy
+    if (db != null && !overlapBiasGrad) {
+      db.run();
+      db = null;
     }
     t = Timing.lap("linear.bwd.db", t);
     INDArray dx = scratch.get(dxKey, n, in); // [n, in], read by the caller before the next block's backward pass
-    // dW += xᵀ dy [in, out] and dx = dy Wᵀ are independent: one per thread
-    Blas.gemmPair(x, dy, weight.grad(), true, false, 1.0, dy, weight.value(), dx, false, true);
+    // dW += xᵀ dy [in, out] and dx = dy Wᵀ are independent: one per thread. db goes after dx on dx's thread: the
+    // dW product is the slower one on a core, and dy is still in that core's cache.
+    Blas.gemmPair(x, dy, weight.grad(), true, false, 1.0, dy, weight.value(), dx, false, true, db);
     Timing.lap("linear.bwd.dW_dx", t);
     return dx;
   }

@@ -31,11 +31,16 @@ public final class Transformer {
 
   /** @param embed hook_embed {@code [B·T, C]} @return ln_final.hook_normalized {@code [B·T, C]} */
   INDArray forward(INDArray embed, int batch, int seq, boolean training) {
+    // Each block's last residual add runs fused with the layer norm that reads its sum next (the next block's
+    // first one, or the final one): one pass over the residual stream less per block.
     INDArray x = embed;
-    for (Block b : blocks) {
-      x = b.forward(x, batch, seq, training);
+    boolean normalised = false;
+    for (int l = 0; l < blocks.size(); l++) {
+      LayerNorm next = l + 1 < blocks.size() ? blocks.get(l + 1).firstNorm() : lnFinal;
+      x = blocks.get(l).forward(x, batch, seq, training, normalised, next);
+      normalised = next != null;
     }
-    return lnFinal.forward(x);
+    return normalised ? lnFinal.output(x.size(0)) : lnFinal.forward(x);
   }
 
   /** @return dEmbed {@code [B·T, C]} */

@@ -328,21 +328,54 @@ final class VectorKernels {
    */
   static void layerNormForward(INDArray x, float[] gamma, float[] beta, float eps, INDArray xhat, INDArray y,
       INDArray rstd, int n, int dim) {
-    ByteBuffer xb = mem(x);
-    ByteBuffer hb = mem(xhat);
+    layerNormForward(x, null, null, gamma, beta, eps, xhat, null, y, rstd, n, dim);
+  }
+
+  /**
+   * {@link #layerNormForward} of {@code x + add}, which is also written to {@code total} (a residual add fused into the
+   * layer norm that follows it: one pass over the rows instead of two). The same bits as the add followed by the
+   * layer norm. With {@code add} null, x itself is normalised and {@code total} is not used. {@code xhat} null:
+   * x̂ is not kept, the row means go to {@code means [n, 1]} instead ({@link #layerNormBackward} recomputes x̂ from
+   * the normalised input, the same bits); either may be null, not both.
+   */
+  static void layerNormForward(INDArray x, INDArray add, INDArray total, float[] gamma, float[] beta, float eps,
+      INDArray xhat, INDArray means, INDArray y, INDArray rstd, int n, int dim) {
+    ByteBuffer mb = means == null ? null : mem(means);
+    ByteBuffer ab = add == null ? null : mem(add);
+    ByteBuffer xb = add == null ? mem(x) : mem(total); // what is normalised (the sum, once written)
+    ByteBuffer inb = mem(x);
+    ByteBuffer hb = xhat == null ? null : mem(xhat);
     ByteBuffer yb = mem(y);
     ByteBuffer rb = mem(rstd);
     int full = dim / L * L;
     Parallel.forRange(n, perPart(dim), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         long base = (long) r * dim;
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < full; j += L) {
-          acc = acc.add(FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE));
-        }
-        float sum = sum(acc);
-        for (int j = full; j < dim; j++) {
-          sum += xb.getFloat((int) ((base + j) << 2));
+        float sum;
+        if (ab == null) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int j = 0; j < full; j += L) {
+            acc = acc.add(FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE));
+          }
+          sum = sum(acc);
+          for (int j = full; j < dim; j++) {
+            sum += xb.getFloat((int) ((base + j) << 2));
+          }
+        } else { // the sum x + add, stored, and summed as the plain path sums what it loads
+          FloatVector acc = FloatVector.zero(S);
+          for (int j = 0; j < full; j += L) {
+            FloatVector v = FloatVector.fromByteBuffer(S, inb, (int) ((base + j) << 2), NATIVE)
+                .add(FloatVector.fromByteBuffer(S, ab, (int) ((base + j) << 2), NATIVE));
+            v.intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
+            acc = acc.add(v);
+          }
+          sum = sum(acc);
+          for (int j = full; j < dim; j++) {
+            int at = (int) ((base + j) << 2);
+            float v = inb.getFloat(at) + ab.getFloat(at);
+            xb.putFloat(at, v);
+            sum += v;
+          }
         }
         float mean = sum / dim;
         FloatVector sq = FloatVector.zero(S);
@@ -357,16 +390,29 @@ final class VectorKernels {
         }
         float inv = (float) (1.0 / Math.sqrt(var / dim + eps));
         rb.putFloat(r << 2, inv);
-        for (int j = 0; j < full; j += L) {
-          FloatVector h = FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).sub(mean).mul(inv);
-          h.intoByteBuffer(hb, (int) ((base + j) << 2), NATIVE);
-          h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j))
-              .intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
+        if (mb != null) {
+          mb.putFloat(r << 2, mean);
+        }
+        if (hb != null) {
+          for (int j = 0; j < full; j += L) {
+            FloatVector h = FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).sub(mean).mul(inv);
+            h.intoByteBuffer(hb, (int) ((base + j) << 2), NATIVE);
+            h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j))
+                .intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
+          }
+        } else {
+          for (int j = 0; j < full; j += L) {
+            FloatVector.fromByteBuffer(S, xb, (int) ((base + j) << 2), NATIVE).sub(mean).mul(inv)
+                .fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j))
+                .intoByteBuffer(yb, (int) ((base + j) << 2), NATIVE);
+          }
         }
         for (int j = full; j < dim; j++) {
           int at = (int) ((base + j) << 2);
           float h = (xb.getFloat(at) - mean) * inv;
-          hb.putFloat(at, h);
+          if (hb != null) {
+            hb.putFloat(at, h);
+          }
           yb.putFloat(at, h * gamma[j] + beta[j]);
         }
       }
@@ -379,10 +425,23 @@ final class VectorKernels {
    */
   static void layerNormBackward(INDArray dy, INDArray xhat, INDArray rstd, float[] gamma, INDArray dx,
       double[] dGamma, double[] dBeta, int n, int dim) {
+    layerNormBackward(dy, xhat, null, rstd, gamma, null, dx, dGamma, dBeta, n, dim);
+  }
+
+  /**
+   * {@link #layerNormBackward} with the gradient of a residual branch added: {@code dx = residual + (the layer norm's
+   * dx)}, the same bits as the separate add (a pass and a buffer fewer). With {@code residual} null, the plain dx.
+   * With {@code mean} null, {@code src} is x̂; else it is the forward pass's normalised input x and x̂ is recomputed
+   * as {@code (x − mean)·rstd}, the forward kernel's own arithmetic (x̂ is then never stored: a write pass less).
+   */
+  static void layerNormBackward(INDArray dy, INDArray src, INDArray mean, INDArray rstd, float[] gamma,
+      INDArray residual, INDArray dx, double[] dGamma, double[] dBeta, int n, int dim) {
     ByteBuffer db = mem(dy);
-    ByteBuffer hb = mem(xhat);
+    ByteBuffer hb = mem(src);
+    ByteBuffer mb = mean == null ? null : mem(mean);
     ByteBuffer rb = mem(rstd);
     ByteBuffer xb = mem(dx);
+    ByteBuffer resb = residual == null ? null : mem(residual);
     int full = dim / L * L;
     int parts = Parallel.parts(n, perPart(dim));
     float[][] dgs = new float[parts][dim];
@@ -392,11 +451,14 @@ final class VectorKernels {
       float[] dbeta = dbs[part];
       for (int r = lo; r < hi; r++) {
         long base = (long) r * dim;
+        float inv = rb.getFloat(r << 2);
+        float mu = mb == null ? 0f : mb.getFloat(r << 2); // x̂ = (src − mu)·sc: exact for src = x̂ (0, 1)
+        float sc = mb == null ? 1f : inv;
         FloatVector sa = FloatVector.zero(S);
         FloatVector sb = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
           FloatVector d = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE);
-          FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
+          FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE).sub(mu).mul(sc);
           FloatVector g = d.mul(FloatVector.fromArray(S, gamma, j));
           sa = sa.add(g);
           sb = g.fma(h, sb);
@@ -408,7 +470,7 @@ final class VectorKernels {
         for (int j = full; j < dim; j++) {
           int at = (int) ((base + j) << 2);
           float d = db.getFloat(at);
-          float h = hb.getFloat(at);
+          float h = (hb.getFloat(at) - mu) * sc;
           float g = d * gamma[j];
           a += g;
           b += g * h;
@@ -417,17 +479,31 @@ final class VectorKernels {
         }
         a /= dim;
         b /= dim;
-        float inv = rb.getFloat(r << 2);
-        for (int j = 0; j < full; j += L) {
-          FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
-              .mul(FloatVector.fromArray(S, gamma, j));
-          FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE);
-          g.sub(a).sub(h.mul(b)).mul(inv).intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
-        }
-        for (int j = full; j < dim; j++) {
-          int at = (int) ((base + j) << 2);
-          float g = db.getFloat(at) * gamma[j];
-          xb.putFloat(at, (g - a - hb.getFloat(at) * b) * inv);
+        if (resb == null) {
+          for (int j = 0; j < full; j += L) {
+            FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
+                .mul(FloatVector.fromArray(S, gamma, j));
+            FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE).sub(mu).mul(sc);
+            g.sub(a).sub(h.mul(b)).mul(inv).intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
+          }
+          for (int j = full; j < dim; j++) {
+            int at = (int) ((base + j) << 2);
+            float g = db.getFloat(at) * gamma[j];
+            xb.putFloat(at, (g - a - (hb.getFloat(at) - mu) * sc * b) * inv);
+          }
+        } else { // (residual + v equals v + residual: IEEE addition commutes)
+          for (int j = 0; j < full; j += L) {
+            FloatVector g = FloatVector.fromByteBuffer(S, db, (int) ((base + j) << 2), NATIVE)
+                .mul(FloatVector.fromArray(S, gamma, j));
+            FloatVector h = FloatVector.fromByteBuffer(S, hb, (int) ((base + j) << 2), NATIVE).sub(mu).mul(sc);
+            FloatVector.fromByteBuffer(S, resb, (int) ((base + j) << 2), NATIVE).add(g.sub(a).sub(h.mul(b)).mul(inv))
+                .intoByteBuffer(xb, (int) ((base + j) << 2), NATIVE);
+          }
+          for (int j = full; j < dim; j++) {
+            int at = (int) ((base + j) << 2);
+            float g = db.getFloat(at) * gamma[j];
+            xb.putFloat(at, resb.getFloat(at) + (g - a - (hb.getFloat(at) - mu) * sc * b) * inv);
+          }
         }
       }
     });

@@ -53,12 +53,13 @@ final class TokenHead {
     if (bias != null) {
       buf.addColumnSums(dLogits, bias.grad());                        // db += Σ_rows dL   [1, V]
     }
+    // dW and dh are independent: one per thread (Blas.gemmPair), as in the linear layers' backward pass
     if (transposed) {
-      Blas.gemm(dLogits, hidden, weight.grad(), true, false, 1.0, 1.0);   // dW [V, C] += dLᵀ h
-      Blas.gemm(dLogits, weight.value(), dHidden, false, false, 1.0, 0.0); // dh = dL W
+      Blas.gemmPair(dLogits, hidden, weight.grad(), true, false, 1.0,    // dW [V, C] += dLᵀ h
+          dLogits, weight.value(), dHidden, false, false);              // dh = dL W
     } else {
-      Blas.gemm(hidden, dLogits, weight.grad(), true, false, 1.0, 1.0);   // dW [C, V] += hᵀ dL
-      Blas.gemm(dLogits, weight.value(), dHidden, false, true, 1.0, 0.0);  // dh = dL Wᵀ
+      Blas.gemmPair(hidden, dLogits, weight.grad(), true, false, 1.0,    // dW [C, V] += hᵀ dL
+          dLogits, weight.value(), dHidden, false, true);               // dh = dL Wᵀ
     }
     return dHidden;
   }

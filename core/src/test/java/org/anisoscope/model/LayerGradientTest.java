@@ -55,6 +55,34 @@ class LayerGradientTest {
     check("dparams", s.values(), s.grads(), () -> project(ln.forward(x), r), ALL);
   }
 
+  /**
+   * The residual add fused into the layer norm after it (forward) and the residual gradient fused into its backward
+   * pass: for L = ⟨LN(x + a), r⟩ + ⟨x + a, q⟩, {@code backward(r, q, out)} is dL/dx (= dL/da) and the parameters'
+   * gradients are LN's.
+   */
+  @Test
+  void residualLayerNormMatchesFiniteDifferences() {
+    ParamStore s = store();
+    LayerNorm ln = new LayerNorm(s, "ln", 6);
+    s.allocate(1);
+    randomise(s, 2);
+    INDArray x = random(3, 4, 6).muli(3).addi(1);
+    INDArray a = random(5, 4, 6);
+    INDArray r = random(4, 4, 6);
+    INDArray q = random(6, 4, 6);
+    INDArray sum = Nd4j.create(DataType.DOUBLE, 4, 6);
+    java.util.function.DoubleSupplier loss = () -> project(ln.forward(x, a, sum), r) + project(sum, q);
+    s.zeroGrads();
+    ln.forward(x, a, sum);
+    org.junit.jupiter.api.Assertions.assertEquals(0.0, sum.sub(x.add(a)).norm2Number().doubleValue(), 0.0,
+        "the sum is written");
+    INDArray out = Nd4j.create(DataType.DOUBLE, 4, 6);
+    INDArray dx = ln.backward(r, q, out).dup();
+    check("dx", x, dx, loss, ALL);
+    check("da", a, dx, loss, ALL);
+    check("dparams", s.values(), s.grads(), loss, ALL);
+  }
+
   private static void checkAttention(boolean causal) {
     ParamStore s = store();
     int batch = 2;
