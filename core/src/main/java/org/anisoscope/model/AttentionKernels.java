@@ -818,101 +818,19 @@ final class AttentionKernels {
     c23.intoArray(c, c2 + 3 * L);
   }
 
-  /** {@link #block3} for 6 rows (see {@link #R6}); c is overwritten. */
+  /**
+   * {@link #block3} for 6 rows (see {@link #R6}); c is overwritten: its 6 × 4L tile is zeroed, then
+   * {@link #block6Add} accumulates into it. Zeroing first gives the same floats as accumulators started at zero
+   * (fma(y, x, +0) is y·x rounded, as is the first step from a zero register), costs 24 stores against the k loop's
+   * 4 loads + 6 broadcasts + 24 FMAs per k, and keeps one copy of the register block, with no loaded-or-zero branch
+   * for C2 to box.
+   */
   private static void block6(float[] a, int a0, int ars, int aks, float[] b, int b0, int bld, float[] c, int c0,
       int cld, int kLo, int kHi) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c02 = FloatVector.zero(S);
-    FloatVector c03 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c12 = FloatVector.zero(S);
-    FloatVector c13 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c22 = FloatVector.zero(S);
-    FloatVector c23 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
-    FloatVector c32 = FloatVector.zero(S);
-    FloatVector c33 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S);
-    FloatVector c41 = FloatVector.zero(S);
-    FloatVector c42 = FloatVector.zero(S);
-    FloatVector c43 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S);
-    FloatVector c51 = FloatVector.zero(S);
-    FloatVector c52 = FloatVector.zero(S);
-    FloatVector c53 = FloatVector.zero(S);
-    for (int k = kLo; k < kHi; k++) {
-      int ak = a0 + k * aks;
-      int bk = b0 + k * bld;
-      FloatVector y0 = FloatVector.fromArray(S, b, bk);
-      FloatVector y1 = FloatVector.fromArray(S, b, bk + L);
-      FloatVector y2 = FloatVector.fromArray(S, b, bk + 2 * L);
-      FloatVector y3 = FloatVector.fromArray(S, b, bk + 3 * L);
-      FloatVector x = FloatVector.broadcast(S, a[ak]);
-      c00 = y0.fma(x, c00);
-      c01 = y1.fma(x, c01);
-      c02 = y2.fma(x, c02);
-      c03 = y3.fma(x, c03);
-      x = FloatVector.broadcast(S, a[ak + 1 * ars]);
-      c10 = y0.fma(x, c10);
-      c11 = y1.fma(x, c11);
-      c12 = y2.fma(x, c12);
-      c13 = y3.fma(x, c13);
-      x = FloatVector.broadcast(S, a[ak + 2 * ars]);
-      c20 = y0.fma(x, c20);
-      c21 = y1.fma(x, c21);
-      c22 = y2.fma(x, c22);
-      c23 = y3.fma(x, c23);
-      x = FloatVector.broadcast(S, a[ak + 3 * ars]);
-      c30 = y0.fma(x, c30);
-      c31 = y1.fma(x, c31);
-      c32 = y2.fma(x, c32);
-      c33 = y3.fma(x, c33);
-      x = FloatVector.broadcast(S, a[ak + 4 * ars]);
-      c40 = y0.fma(x, c40);
-      c41 = y1.fma(x, c41);
-      c42 = y2.fma(x, c42);
-      c43 = y3.fma(x, c43);
-      x = FloatVector.broadcast(S, a[ak + 5 * ars]);
-      c50 = y0.fma(x, c50);
-      c51 = y1.fma(x, c51);
-      c52 = y2.fma(x, c52);
-      c53 = y3.fma(x, c53);
+    for (int r = 0; r < 6; r++) {
+      java.util.Arrays.fill(c, c0 + r * cld, c0 + r * cld + 4 * L, 0f);
     }
-    int o0 = c0;
-    c00.intoArray(c, o0);
-    c01.intoArray(c, o0 + L);
-    c02.intoArray(c, o0 + 2 * L);
-    c03.intoArray(c, o0 + 3 * L);
-    int o1 = c0 + 1 * cld;
-    c10.intoArray(c, o1);
-    c11.intoArray(c, o1 + L);
-    c12.intoArray(c, o1 + 2 * L);
-    c13.intoArray(c, o1 + 3 * L);
-    int o2 = c0 + 2 * cld;
-    c20.intoArray(c, o2);
-    c21.intoArray(c, o2 + L);
-    c22.intoArray(c, o2 + 2 * L);
-    c23.intoArray(c, o2 + 3 * L);
-    int o3 = c0 + 3 * cld;
-    c30.intoArray(c, o3);
-    c31.intoArray(c, o3 + L);
-    c32.intoArray(c, o3 + 2 * L);
-    c33.intoArray(c, o3 + 3 * L);
-    int o4 = c0 + 4 * cld;
-    c40.intoArray(c, o4);
-    c41.intoArray(c, o4 + L);
-    c42.intoArray(c, o4 + 2 * L);
-    c43.intoArray(c, o4 + 3 * L);
-    int o5 = c0 + 5 * cld;
-    c50.intoArray(c, o5);
-    c51.intoArray(c, o5 + L);
-    c52.intoArray(c, o5 + 2 * L);
-    c53.intoArray(c, o5 + 3 * L);
+    block6Add(a, a0, ars, aks, b, b0, bld, c, c0, cld, kLo, kHi);
   }
 
   /** {@link #block6} adding to c (see {@link #block3Add}). */
