@@ -2,6 +2,13 @@
 # been built or a pom or main source changed since the last build, and sets ROOT and CP (the runtime classpath).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAMP="$ROOT/experiments/target/.built"
+# The fused kernels use the vector API as Java 17's incubator module has it (JDK 19 replaced its ByteBuffer loads by
+# memory segments): on a later JDK everything builds and the first step stops with NoSuchMethodError. Say so first.
+JAVA_SPEC="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+if [[ "$JAVA_SPEC" != 17 && "$JAVA_SPEC" != 18 ]]; then
+  echo "anisoscope needs Java 17: 'java' on the PATH is ${JAVA_SPEC:+Java $JAVA_SPEC }($(command -v java || echo 'not found')); put a JDK 17 first on the PATH (and in JAVA_HOME for Maven)" >&2
+  exit 2
+fi
 # ANISOSCOPE_CP: a ready runtime classpath (tests that start the scripts from a reactor build set it): no build.
 if [[ -z "${ANISOSCOPE_CP:-}" ]] && [[ ! -f "$STAMP" || -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$STAMP" -print -quit 2>/dev/null)" ]]; then
   echo "building anisoscope (mvn package, tests skipped)..." >&2
