@@ -38,12 +38,12 @@ class AttentionKernelsTest {
     AttentionKernels.wide = wide;
   }
 
-  private static Blas.Heads part(INDArray qkv, int p, int heads, int seq, int d) {
+  static Blas.Heads part(INDArray qkv, int p, int heads, int seq, int d) {
     int c = heads * d;
     return new Blas.Heads(qkv, (long) p * c, (long) seq * 3 * c, d, heads, seq, d, 3 * c);
   }
 
-  private static Blas.Heads rows(INDArray x, int heads, int seq, int d) {
+  static Blas.Heads rows(INDArray x, int heads, int seq, int d) {
     int c = heads * d;
     return new Blas.Heads(x, 0, (long) seq * c, d, heads, seq, d, c);
   }

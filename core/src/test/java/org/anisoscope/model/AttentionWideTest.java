@@ -34,16 +34,6 @@ class AttentionWideTest extends AttentionKernelsTest {
     fusedBackwardMatchesFiniteDifferencesInDouble(heads, seq, d, causal, true);
   }
 
-  private static Blas.Heads part(INDArray qkv, int p, int heads, int seq, int d) {
-    int c = heads * d;
-    return new Blas.Heads(qkv, (long) p * c, (long) seq * 3 * c, d, heads, seq, d, 3 * c);
-  }
-
-  private static Blas.Heads rows(INDArray x, int heads, int seq, int d) {
-    int c = heads * d;
-    return new Blas.Heads(x, 0, (long) seq * c, d, heads, seq, d, c);
-  }
-
   /** y, lse, P (direct and recomputed), dq, dk, dv of one forward and backward pass with the given block. */
   private static INDArray[] pass(boolean wide, int batch, int heads, int seq, int d, boolean causal) {
     int c = heads * d;
